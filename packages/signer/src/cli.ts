@@ -62,11 +62,8 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     config = await loadConfig(args.config ?? io.env.S3_UPLOAD_CONFIG, env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(error.message);
-      return 2;
-    }
-    throw error;
+    io.stderr((error as ConfigError).message);
+    return 2;
   }
   if (args.check) {
     io.stdout(`Config OK: ${config.profiles.size} profile(s): ${[...config.profiles.keys()].join(', ')}`);

@@ -45,8 +45,8 @@ export interface S3UploadSignerOptions extends Partial<FileConfig> {
   postSigner?: PostSigner;
   /** Metrics to record into; `false` records none and serves no /metrics route. */
   signerMetrics?: SignerMetrics | false;
-  /** Register @fastify/cors for the configured origins (default true). */
-  cors?: FileConfig['cors'] & { enabled?: boolean };
+  /** Register @fastify/cors for the configured origins (default true); false leaves CORS to the host app. */
+  registerCors?: boolean;
   /** Serve /healthz and /readyz (default true). */
   healthRoutes?: boolean;
 }
@@ -68,9 +68,9 @@ function profileInfo(profile: ResolvedProfile): ProfileInfo {
 
 function resolveOptions(options: S3UploadSignerOptions): ResolvedConfig {
   if (options.config) return options.config;
-  const { authenticate, credentials, postSigner, signerMetrics, healthRoutes, config, ...raw } = options;
-  const cors = raw.cors ? { origins: raw.cors.origins, ...(raw.cors.credentials !== undefined && { credentials: raw.cors.credentials }) } : undefined;
-  return resolveConfig({ ...raw, ...(cors && { cors }), ...(authenticate && { auth: { mode: 'none', public: true } }) });
+  const { authenticate, credentials, postSigner, signerMetrics, healthRoutes, registerCors, config, prefix, logLevel, logSerializers, ...raw } =
+    options as S3UploadSignerOptions & { prefix?: string; logLevel?: unknown; logSerializers?: unknown };
+  return resolveConfig({ ...raw, ...(authenticate && { auth: { mode: 'none', public: true } }) });
 }
 
 /** True when a redirect after a form upload points to one of the site's own origins. */
@@ -96,6 +96,7 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
   const postSigner = options.postSigner ?? sdkPostSigner(createS3Client(config.s3, options.credentials));
   const metrics = options.signerMetrics === false ? undefined : (options.signerMetrics ?? createMetrics());
 
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => {
     const { statusCode, body, headers } = toErrorReply(error);
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
@@ -114,7 +115,7 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
     });
   }
 
-  if (options.cors?.enabled !== false) {
+  if (options.registerCors !== false) {
     await app.register(fastifyCors, {
       origin: config.cors.origins.includes('*') ? '*' : config.cors.origins,
       credentials: config.cors.credentials,

@@ -1,6 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ResolvedConfig } from './config/resolve.js';
-import { toErrorReply } from './error-reply.js';
 import { createMetrics } from './metrics.js';
 import { registerMetricsRoute, s3UploadSigner, type S3UploadSignerOptions } from './plugin.js';
 
@@ -26,8 +26,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
-function urlOf(address: ReturnType<FastifyInstance['server']['address']>): string {
-  if (address === null || typeof address === 'string') return String(address);
+function urlOf(server: FastifyInstance['server']): string {
+  const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
 }
@@ -41,10 +41,6 @@ export async function createSignerServer(config: ResolvedConfig, options: Signer
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
-  });
-  app.setErrorHandler((error, _request, reply) => {
-    const { statusCode, body, headers } = toErrorReply(error);
-    return reply.code(statusCode).headers(headers).send(body);
   });
   const metrics = config.metrics.enabled ? createMetrics({ processMetrics: true }) : false;
   await app.register(s3UploadSigner, { ...options, config, signerMetrics: metrics });
@@ -60,10 +56,10 @@ export async function createSignerServer(config: ResolvedConfig, options: Signer
     ...(metricsApp && { metricsApp }),
     async listen() {
       await app.listen({ host: config.server.host, port: config.server.port });
-      const url = urlOf(app.server.address());
+      const url = urlOf(app.server);
       if (!metricsApp) return { url };
       await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port! });
-      return { url, metricsUrl: urlOf(metricsApp.server.address()) };
+      return { url, metricsUrl: urlOf(metricsApp.server) };
     },
     async close() {
       await Promise.all([app.close(), metricsApp?.close()]);

@@ -10,7 +10,7 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new ConfigError([`${path}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+      throw new ConfigError([`${path}: cannot read the config file (${(error as Error).message})`]);
     }
     try {
       raw = JSON.parse(text);

@@ -97,13 +97,26 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  patternProperties?: Record<string, SchemaNode>;
+}
+
+/** The property names a schema allows at a path; empty for a record of named entries. */
 function knownKeys(schema: TSchema, instancePath: string): string[] {
-  let node: unknown = schema;
+  let node = schema as SchemaNode;
   for (const segment of instancePath.split('/').filter(Boolean)) {
-    const current = node as { properties?: Json; patternProperties?: Json };
-    node = current.properties?.[segment] ?? Object.values(current.patternProperties ?? {})[0];
+    node = node.properties?.[segment] ?? Object.values(node.patternProperties!)[0]!;
   }
-  return Object.keys((node as { properties?: Json } | undefined)?.properties ?? {});
+  return Object.keys(node.properties ?? {});
+}
+
+function schemaAt(schema: TSchema, schemaPath: string): { description?: string } {
+  let node: unknown = schema;
+  for (const segment of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    node = (node as Json)[decodeURIComponent(segment.replace(/~1/g, '/').replace(/~0/g, '~'))];
+  }
+  return node as { description?: string };
 }
 
 /** Turns schema errors into sentences that name the field and say what would fix it. */
@@ -118,9 +131,10 @@ export function describeSchemaErrors(schema: TSchema, value: unknown, prefix = '
       case 'additionalProperties':
         for (const extra of params.additionalProperties as string[]) {
           const keys = knownKeys(schema, error.instancePath);
-          const near = keys.filter((key) => distance(key.toLowerCase(), extra.toLowerCase()) <= 2);
-          const hint = near.length > 0 ? ` (did you mean "${near[0]}"?)` : keys.length > 0 ? ` (known keys: ${keys.join(', ')})` : '';
-          problems.push(`${where === '(top level)' ? '' : `${where}.`}${extra}: unknown key${hint}`);
+          const near = keys.find((key) => distance(key.toLowerCase(), extra.toLowerCase()) <= 2);
+          const at = `${where === '(top level)' ? '' : `${where}.`}${extra}`;
+          if (keys.length === 0) problems.push(`${at}: is not a valid name; use letters, digits, ".", "_" and "-"`);
+          else problems.push(`${at}: unknown key ${near ? `(did you mean "${near}"?)` : `(known keys: ${keys.join(', ')})`}`);
         }
         break;
       case 'required':
@@ -129,7 +143,7 @@ export function describeSchemaErrors(schema: TSchema, value: unknown, prefix = '
         }
         break;
       case 'anyOf':
-        problems.push(`${where}: expected ${(error as { schema?: { description?: string } }).schema?.description ?? 'one of the allowed forms'}`);
+        problems.push(`${where}: expected ${schemaAt(schema, error.schemaPath).description ?? 'one of the allowed forms'}`);
         break;
       default:
         if (!error.schemaPath.includes('anyOf')) problems.push(`${where}: ${error.message}`);

@@ -123,7 +123,7 @@ export const FileConfig = Type.Object(
       ),
     ),
     defaultProfile: Type.Optional(Type.String({ minLength: 1 })),
-    profiles: Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$' }), ProfileConfig),
+    profiles: Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$' }), ProfileConfig, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,12 @@
+export { s3UploadSigner, registerMetricsRoute, type S3UploadSignerOptions } from './plugin.js';
+export { createSignerServer, loggerOptions, type SignerServer, type SignerServerOptions } from './server.js';
+export { loadConfig } from './config/load.js';
+export { resolveConfig, DEFAULTS, type ResolvedConfig, type ResolvedProfile, type ResolvedAuth } from './config/resolve.js';
+export type { FileConfig, ProfileConfig, AuthConfig } from './config/schema.js';
+export { createAuthenticator, type Authenticate, type Identity, type AuthRequest } from './auth.js';
+export { SignerError, ConfigError } from './errors.js';
+export { createMetrics, type SignerMetrics } from './metrics.js';
+export { createS3Client, sdkPostSigner, type PostSigner, type SignedPost } from './policy/sign.js';
+export { buildUploadPolicy, buildFormPolicy, type PolicyRequest, type PolicyCondition } from './policy/build.js';
+export { parseKeyTemplate, renderKey, sanitizeFilename, KEY_PLACEHOLDERS } from './keys.js';
+export { runCli } from './cli.js';
