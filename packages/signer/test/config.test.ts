@@ -206,8 +206,8 @@ t.test('loadConfig reads a JSON file and the environment', async (t) => {
   t.equal((await loadConfig(good, { PORT: '1234' })).server.port, 1234);
   const bad = join(dir, 'bad.json');
   await writeFile(bad, '{ "s3": ');
-  await t.rejects(loadConfig(bad, {}), { problems: [/bad\.json: is not valid JSON/] });
-  await t.rejects(loadConfig(join(dir, 'missing.json'), {}), { problems: [/cannot read the config file \(ENOENT: no such file or directory/] });
+  await t.rejects(loadConfig(bad, {}), { problems: [/bad\.json: is not valid JSON/] } as unknown as Error);
+  await t.rejects(loadConfig(join(dir, 'missing.json'), {}), { problems: [/cannot read the config file \(ENOENT: no such file or directory/] } as unknown as Error);
   await t.rejects(loadConfig(undefined, {}), ConfigError, 'no file and no env is an error');
   t.equal((await loadConfig(undefined, { S3_BUCKET: 'bkt', AUTH_MODE: 'none', AUTH_PUBLIC: 'true', UPLOAD_KEY_TEMPLATE: '{uuid}', UPLOAD_ACCEPT: '*/*', UPLOAD_MAX_SIZE: '1MB' })).defaultProfile, 'default');
 });

@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type InjectOptions } from 'fastify';
 import t from 'tap';
 import { toErrorReply } from '../src/error-reply.js';
 import { SignerError } from '../src/errors.js';
@@ -43,7 +43,7 @@ t.test('the default profile is used when none is named', async (t) => {
 
 t.test('error statuses and codes', async (t) => {
   const { app } = await serverFor(t, testConfig({ profiles: { ...(rawConfig().profiles as object), small: { keyTemplate: '{uuid}', accept: ['*/*'], maxSize: 5, maxFiles: 2 } } }, {}));
-  const cases: Array<[string, Parameters<typeof app.inject>[0], number, string]> = [
+  const cases: Array<[string, InjectOptions, number, string]> = [
     ['no credential', { method: 'POST', url: '/v1/sign', payload: { profile: 'avatars', files: [cat] } }, 401, 'unauthorized'],
     ['a wrong token', { method: 'POST', url: '/v1/sign', headers: { authorization: 'Bearer nope-nope-nope-nope' }, payload: { files: [cat] } }, 401, 'unauthorized'],
     ['a profile the caller may not use', { method: 'POST', url: '/v1/sign', headers: bob, payload: { profile: 'docs', files: [cat] } }, 403, 'forbidden'],

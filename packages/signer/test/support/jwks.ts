@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 
 export interface LocalJwks {
   url: string;
-  privateKey: KeyLike;
+  privateKey: CryptoKey;
   kid: string;
   /** Signs a token with the served key (RS256). */
   sign(payload: JWTPayload, options?: { kid?: string; expiresIn?: string | number; notBefore?: string | number }): Promise<string>;
