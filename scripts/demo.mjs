@@ -39,7 +39,7 @@ try {
     };
     console.log(`Using your S3: ${s3.endpoint ?? 'AWS'} bucket ${s3.bucket}. Its CORS rule must allow POST from ${siteOrigin} and expose ETag and Location (see the README).`);
   } else {
-    const dir = `${root}.s3u/demo-rgw`;
+    const dir = process.env.DEMO_DATA_DIR ?? `${root}.s3u/demo-rgw`;
     await mkdir(dir, { recursive: true });
     const local = await startLocalS3({ dir, port: Number(process.env.LOCAL_S3_PORT ?? 7480) });
     stops.push(() => local.stop());

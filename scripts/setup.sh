@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.9
-APT_PACKAGES=(radosgw ceph-mon ceph-osd ceph-common chromium redis-server)
+APT_PACKAGES=(radosgw ceph-mon ceph-osd ceph-common chromium redis-server jq)
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
