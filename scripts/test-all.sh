@@ -29,6 +29,7 @@ suite() {
 suite typecheck pnpm run typecheck
 suite protocol pnpm --filter @s3-upload/protocol test
 suite local-s3 pnpm --filter @s3-upload/local-s3 test
+suite fault-proxy pnpm --filter @s3-upload/fault-proxy test
 suite signer pnpm --filter @s3-upload/signer test
 [ -d packages/element ] && suite element pnpm --filter @s3-upload/element test
 [ -f scripts/container-test.sh ] && suite container bash scripts/container-test.sh
