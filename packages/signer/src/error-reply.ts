@@ -32,10 +32,25 @@ function describeValidation(error: FastifyLikeError): string {
   return `${where}: ${first.message ?? 'is invalid'}.`;
 }
 
+/** The shared rate-limit store (Redis) failed and the config says to fail closed. */
+export class RateLimitStoreError extends Error {
+  constructor(cause: unknown) {
+    super('The rate-limit store is unavailable.', { cause });
+    this.name = 'RateLimitStoreError';
+  }
+}
+
 /** Maps any error to the signer's error shape. Client errors keep their status; the rest are 500. */
 export function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof SignerError) {
     return { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message } }, headers: { ...error.headers } };
+  }
+  if (error instanceof RateLimitStoreError) {
+    return {
+      statusCode: 503,
+      body: { error: { code: 'not_ready', message: 'Requests cannot be checked against the rate limit right now; try again shortly.' } },
+      headers: { 'retry-after': '5' },
+    };
   }
   const fastifyError = (error ?? {}) as FastifyLikeError;
   if (fastifyError.validation && fastifyError.validation.length > 0) {

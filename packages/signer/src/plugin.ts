@@ -15,17 +15,18 @@ import {
   SignResponse,
   type UploadEntry,
 } from '@s3-upload/protocol';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
 import { createAuthenticator, mayUseProfile, type Authenticate, type Identity } from './auth.js';
 import { checkFile, isProblem } from './check.js';
 import { resolveConfig, type ResolvedConfig, type ResolvedProfile } from './config/resolve.js';
 import type { FileConfig } from './config/schema.js';
-import { toErrorReply } from './error-reply.js';
+import { RateLimitStoreError, toErrorReply } from './error-reply.js';
 import { SignerError } from './errors.js';
 import { renderKey, renderKeyPrefix } from './keys.js';
 import { createMetrics, type SignerMetrics } from './metrics.js';
 import { buildFormPolicy, buildUploadPolicy, formContentType } from './policy/build.js';
-import { createS3Client, sdkPostSigner, type PostSigner } from './policy/sign.js';
+import { createPostSigner, createS3Client, type PostSigner, type SignerKind } from './policy/sign.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,6 +44,8 @@ export interface S3UploadSignerOptions extends Partial<FileConfig> {
   credentials?: S3ClientConfig['credentials'];
   /** A policy signer to use instead of the SDK's. */
   postSigner?: PostSigner;
+  /** The built-in signer: 'fast' (default; node:crypto, byte-identical to the SDK's) or 'sdk' (`createPresignedPost`). */
+  signer?: SignerKind;
   /** Metrics to record into; `false` records none and serves no /metrics route. */
   signerMetrics?: SignerMetrics | false;
   /** Register @fastify/cors for the configured origins (default true); false leaves CORS to the host app. */
@@ -68,7 +71,7 @@ function profileInfo(profile: ResolvedProfile): ProfileInfo {
 
 function resolveOptions(options: S3UploadSignerOptions): ResolvedConfig {
   if (options.config) return options.config;
-  const { authenticate, credentials, postSigner, signerMetrics, healthRoutes, registerCors, config, prefix, logLevel, logSerializers, ...raw } =
+  const { authenticate, credentials, postSigner, signer, signerMetrics, healthRoutes, registerCors, config, prefix, logLevel, logSerializers, ...raw } =
     options as S3UploadSignerOptions & { prefix?: string; logLevel?: unknown; logSerializers?: unknown };
   return resolveConfig({ ...raw, ...(authenticate && { auth: { mode: 'none', public: true } }) });
 }
@@ -93,7 +96,7 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
   const config = resolveOptions(options);
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const authenticate = options.authenticate ?? createAuthenticator(config.auth);
-  const postSigner = options.postSigner ?? sdkPostSigner(createS3Client(config.s3, options.credentials));
+  const postSigner = options.postSigner ?? createPostSigner(createS3Client(config.s3, options.credentials), options.signer);
   const metrics = options.signerMetrics === false ? undefined : (options.signerMetrics ?? createMetrics());
 
   app.removeContentTypeParser('text/plain');
@@ -138,16 +141,30 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
   };
   const guards: Array<(request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = [];
   if (config.rateLimit.enabled) {
-    await app.register(fastifyRateLimit, { global: false });
-    guards.push(
-      app.rateLimit({
-        max: config.rateLimit.max,
-        timeWindow: config.rateLimit.timeWindow,
-        keyGenerator: (request) => (request.s3UploadIdentity ? `sub:${request.s3UploadIdentity.subject}` : `ip:${request.ip}`),
-        errorResponseBuilder: (_request, context) =>
-          new SignerError(429, 'rate_limited', `Too many requests; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`),
-      }),
-    );
+    const { redis: redisUrl, onStoreError } = config.rateLimit;
+    const redis = redisUrl ? connectRateLimitStore(redisUrl, onStoreError, app.log) : undefined;
+    if (redis) app.addHook('onClose', async () => redis.disconnect());
+    await app.register(fastifyRateLimit, {
+      global: false,
+      ...(redis && { redis, nameSpace: 's3-upload:rate-limit:', skipOnError: onStoreError === 'open' }),
+    });
+    const limit = app.rateLimit({
+      max: config.rateLimit.max,
+      timeWindow: config.rateLimit.timeWindow,
+      keyGenerator: (request) => (request.s3UploadIdentity ? `sub:${request.s3UploadIdentity.subject}` : `ip:${request.ip}`),
+      errorResponseBuilder: (_request, context) =>
+        new SignerError(429, 'rate_limited', `Too many requests; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`),
+    });
+    // With onStoreError 'closed' a store failure surfaces here (with 'open' the plugin skips the limit).
+    guards.push(async function rateLimitGuard(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      try {
+        await limit.call(this, request, reply);
+      } catch (error) {
+        if (error instanceof SignerError) throw error;
+        request.log.warn('rate-limit store (Redis) failed: failing closed with 503 (rateLimit.onStoreError = "closed")');
+        throw new RateLimitStoreError(error);
+      }
+    });
   }
   const signGuards = { onRequest: identifyHook, preValidation: [...guards, requireIdentity] };
 
@@ -264,6 +281,42 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
     registerMetricsRoute(app, metrics);
   }
 };
+
+/** Where a Redis URL points (host, port), without its scheme, user name, password or database. */
+function redisAddress(url: string): string {
+  return url.replace(/^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?/i, '').replace(/\/.*$/, '');
+}
+
+/**
+ * The shared rate-limit store: an ioredis client that gives up quickly, so that a Redis outage costs a
+ * request at most about half a second. Logs once when the store goes away (and which way the signer
+ * fails) and once when it is back.
+ */
+function connectRateLimitStore(url: string, onStoreError: 'open' | 'closed', log: FastifyBaseLogger): Redis {
+  const where = redisAddress(url);
+  const redis = new Redis(url, {
+    connectTimeout: 1000,
+    commandTimeout: 500,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 100, 1000),
+  });
+  let healthy = true;
+  redis.on('error', (error: Error) => {
+    if (!healthy) return;
+    healthy = false;
+    const consequence =
+      onStoreError === 'open'
+        ? 'failing OPEN: requests are not rate limited until it is back (rateLimit.onStoreError = "open")'
+        : 'failing CLOSED: rate-limited routes answer 503 until it is back (rateLimit.onStoreError = "closed")';
+    log.error({ store: where, reason: error.message }, `rate-limit store (Redis at ${where}) is unavailable; ${consequence}`);
+  });
+  redis.on('ready', () => {
+    if (healthy) return;
+    healthy = true;
+    log.info({ store: where }, `rate-limit store (Redis at ${where}) is back; rate limits are shared again`);
+  });
+  return redis;
+}
 
 /** Serves the Prometheus text format at /metrics. */
 export function registerMetricsRoute(app: FastifyInstance, metrics: SignerMetrics): void {

@@ -1,6 +1,7 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { PolicyRequest } from './build.js';
+import { fastPostSigner } from './fast-sign.js';
 
 export interface SignedPost {
   url: string;
@@ -49,4 +50,12 @@ export function sdkPostSigner(client: S3Client): PostSigner {
       if (!credentials.accessKeyId || !credentials.secretAccessKey) throw new Error('no S3 credentials');
     },
   };
+}
+
+/** The built-in signers: 'fast' (node:crypto, byte-identical to the SDK's output) and 'sdk' (the reference). */
+export type SignerKind = 'fast' | 'sdk';
+
+/** The built-in signer of that kind; the fast one by default. */
+export function createPostSigner(client: S3Client, kind: SignerKind = 'fast'): PostSigner {
+  return kind === 'sdk' ? sdkPostSigner(client) : fastPostSigner(client);
 }
