@@ -1,0 +1,1 @@
+import Dropzone from 'dropzone'; import 'dropzone/dist/dropzone.css'; new Dropzone(document.body.appendChild(document.createElement('form')), { url: '/upload' });

@@ -1,0 +1,1 @@
+import { s3 } from 'fine-uploader/lib/s3'; import 'fine-uploader/s3.fine-uploader/fine-uploader-new.min.css'; new s3.FineUploader({ element: document.body.appendChild(document.createElement('div')), request: { endpoint: 'https://bucket.s3.amazonaws.com', accessKey: 'AKIA' }, signature: { endpoint: '/s3/signature' } });

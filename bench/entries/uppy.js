@@ -1,0 +1,1 @@
+import Uppy from '@uppy/core'; import Dashboard from '@uppy/dashboard'; import AwsS3 from '@uppy/aws-s3'; import '@uppy/core/css/style.min.css'; import '@uppy/dashboard/css/style.min.css'; new Uppy().use(Dashboard, { inline: true, target: document.body }).use(AwsS3, { endpoint: '/' });
