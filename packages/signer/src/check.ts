@@ -13,7 +13,7 @@ export interface AcceptedFile {
 
 /** S3 allows at most 2 KB of user metadata per object. */
 export const MAX_METADATA_BYTES = 2048;
-const METADATA_VALUE_UNSAFE = /[\u0000-\u001f\u007f]/;
+const METADATA_VALUE_UNSAFE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Checks one requested file against a profile's rules. Pure. */
 export function checkFile(profile: ResolvedProfile, file: FileRequest): AcceptedFile | FileProblem {
@@ -39,7 +39,7 @@ export function checkFile(profile: ResolvedProfile, file: FileRequest): Accepted
       return { code: 'metadata_not_allowed', message: `Metadata "${name.slice(0, 64)}" is not allowed here.` };
     }
     if (METADATA_VALUE_UNSAFE.test(value)) {
-      return { code: 'metadata_not_allowed', message: `Metadata "${name}" has control characters.` };
+      return { code: 'metadata_not_allowed', message: `Metadata "${name}" has control characters or broken Unicode.` };
     }
     metadataBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
     metadata[name] = value;

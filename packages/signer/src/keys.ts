@@ -62,6 +62,7 @@ export function parseKeyTemplate(source: string): { template: KeyTemplate } | { 
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const S3_AVOID = /[\\/{}^%`\]["<>~#|*?:]/g;
 
@@ -72,6 +73,7 @@ const S3_AVOID = /[\\/{}^%`\]["<>~#|*?:]/g;
  */
 export function sanitizeFilename(name: string): string {
   let clean = name
+    .replace(LONE_SURROGATE, '')
     .normalize('NFC')
     .replace(CONTROL, '')
     .replace(INVISIBLE, '')
@@ -136,7 +138,7 @@ const SUBJECT_UNSAFE = /[^\p{L}\p{N}._@+=-]/gu;
 
 /** Makes an authenticated subject safe as one key segment. */
 export function sanitizeSubject(subject: string): string {
-  const clean = subject.normalize('NFC').replace(SUBJECT_UNSAFE, '_').replace(/\.{2,}/g, '_');
+  const clean = subject.replace(LONE_SURROGATE, '').normalize('NFC').replace(SUBJECT_UNSAFE, '_').replace(/\.{2,}/g, '_');
   return truncateUtf8(clean, 128) || '_';
 }
 

@@ -76,6 +76,11 @@ function resolveOptions(options: S3UploadSignerOptions): ResolvedConfig {
   return resolveConfig({ ...raw, ...(authenticate && { auth: { mode: 'none', public: true } }) });
 }
 
+/** When a policy signed at `now` expires: the signing time is whole seconds, as in the policy itself. */
+function expiryOf(now: Date, profile: ResolvedProfile): string {
+  return new Date(Math.floor(now.getTime() / 1000) * 1000 + profile.expiresIn * 1000).toISOString();
+}
+
 /** True when a redirect after a form upload points to one of the site's own origins. */
 function redirectAllowed(redirect: string, origins: readonly string[]): boolean {
   let url: URL;
@@ -181,7 +186,12 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
 
   app.post(
     '/v1/sign',
-    { schema: { body: SignRequest, response: { 200: SignResponse, ...errorResponses } }, ...signGuards },
+    {
+      schema: { body: SignRequest, response: { 200: SignResponse, ...errorResponses } },
+      // Entries are built field by field below; plain JSON.stringify beats the schema serializer's anyOf search.
+      serializerCompiler: () => JSON.stringify,
+      ...signGuards,
+    },
     async (request) => {
       const identity = request.s3UploadIdentity!;
       const profile = findProfile(request.body.profile, identity);
@@ -190,7 +200,8 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
         throw new SignerError(400, 'too_many_files', `At most ${profile.maxFiles} files may be signed at once; got ${files.length}.`);
       }
       const now = new Date();
-      const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + profile.expiresIn * 1000).toISOString();
+      const expiresAt = expiryOf(now, profile);
+      let signedCount = 0;
       const uploads = await Promise.all(
         files.map(async (file): Promise<UploadEntry> => {
           const accepted = checkFile(profile, file);
@@ -210,10 +221,11 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
             return { error: { code: 'bad_name', message: 'The file name is too long for an S3 key.' } };
           }
           const signed = await postSigner.sign(buildUploadPolicy(config.s3.bucket, profile, accepted, key));
-          metrics?.policies.inc({ profile: profile.name });
+          signedCount += 1;
           return { url: signed.url, fields: signed.fields, key, bucket: config.s3.bucket, expiresAt, maxSize: accepted.size };
         }),
       );
+      if (signedCount > 0) metrics?.policies.inc({ profile: profile.name }, signedCount);
       return { uploads };
     },
   );
@@ -245,7 +257,7 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
         fields: signed.fields,
         bucket: config.s3.bucket,
         prefix,
-        expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + profile.expiresIn * 1000).toISOString(),
+        expiresAt: expiryOf(now, profile),
         minSize: profile.minSize,
         maxSize: profile.maxSize,
         contentType,

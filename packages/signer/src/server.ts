@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { ResolvedConfig } from './config/resolve.js';
+import { toErrorReply } from './error-reply.js';
+import { SignerError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { registerMetricsRoute, s3UploadSigner, type S3UploadSignerOptions } from './plugin.js';
 
@@ -32,6 +34,12 @@ function urlOf(server: FastifyInstance['server']): string {
   return `http://${host}:${address.port}`;
 }
 
+/** Answers with the signer's error shape, for errors raised outside the plugin's routes. */
+function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  const { statusCode, body, headers } = toErrorReply(error);
+  return reply.code(statusCode).headers(headers).send(body);
+}
+
 /** The standalone signer: the plugin in its own Fastify server, with /metrics on a port of its own if configured. */
 export async function createSignerServer(config: ResolvedConfig, options: SignerServerOptions = {}): Promise<SignerServer> {
   const app = Fastify({
@@ -39,8 +47,19 @@ export async function createSignerServer(config: ResolvedConfig, options: Signer
     bodyLimit: config.server.bodyLimit,
     trustProxy: config.server.trustProxy,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    return503OnClosing: false,
+    frameworkErrors: (error, _request, reply) => sendError(reply as FastifyReply, error),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      return sendError(reply, new SignerError(503, 'not_ready', 'The signer is shutting down; retry shortly.', { 'retry-after': '1' }));
+    }
   });
   const metrics = config.metrics.enabled ? createMetrics({ processMetrics: true }) : false;
   await app.register(s3UploadSigner, { ...options, config, signerMetrics: metrics });

@@ -122,3 +122,28 @@ t.test('the installed binary stops cleanly on SIGTERM', async (t) => {
   t.equal(await new Promise<number | null>((resolve) => failing.on('exit', resolve)), 2);
   t.match(stderr, /cannot read the config file/);
 });
+
+t.test('a request that arrives while the server drains gets a 503 in the error shape', async (t) => {
+  const { createSignerServer } = await import('../src/server.js');
+  const { testConfig } = await import('./support/config.js');
+  const server = await createSignerServer(testConfig({ server: { port: 0 } }), { logger: false, credentials: TEST_CREDENTIALS });
+  const { url } = await server.listen();
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  let response = '';
+  socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
+  const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const closed = server.close();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.end('cdGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  await ended;
+  await closed;
+  const answers = response.split(/(?=HTTP\/1\.1 )/);
+  t.match(answers[0], /^HTTP\/1\.1 200 OK/, 'the request in flight completes');
+  t.match(answers[1], /^HTTP\/1\.1 503 Service Unavailable/, 'the late one is refused');
+  t.match(answers[1], /retry-after: 1/i);
+  t.match(answers[1], /\{"error":\{"code":"not_ready","message":"The signer is shutting down; retry shortly\."\}\}/);
+});

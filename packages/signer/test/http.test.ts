@@ -175,11 +175,11 @@ t.test('health, readiness and metrics', async (t) => {
   const { app } = await serverFor(t, testConfig());
   t.same((await app.inject({ method: 'GET', url: '/healthz' })).json(), { status: 'ok' });
   t.same((await app.inject({ method: 'GET', url: '/readyz' })).json(), { status: 'ready' });
-  await app.inject({ method: 'POST', url: '/v1/sign', headers: alice, payload: { profile: 'avatars', files: [cat, { ...cat, type: 'image/gif' }] } });
+  await app.inject({ method: 'POST', url: '/v1/sign', headers: alice, payload: { profile: 'avatars', files: [cat, { ...cat, type: 'image/gif' }, cat] } });
   await app.inject({ method: 'POST', url: '/v1/sign', payload: { files: [cat] } });
   const metrics = await app.inject({ method: 'GET', url: '/metrics' });
   t.match(metrics.headers['content-type'], /text\/plain/);
-  t.match(metrics.body, /s3_upload_policies_signed_total\{profile="avatars"\} 1/);
+  t.match(metrics.body, /s3_upload_policies_signed_total\{profile="avatars"\} 2/, 'each signed policy of a batch counts');
   t.match(metrics.body, /s3_upload_rejections_total\{code="type_not_allowed"\} 1/);
   t.match(metrics.body, /s3_upload_rejections_total\{code="unauthorized"\} 1/);
   t.match(metrics.body, /s3_upload_http_requests_total\{method="POST",route="\/v1\/sign",status="200"\} 1/);

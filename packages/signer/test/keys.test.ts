@@ -109,3 +109,11 @@ t.test('contentDisposition encodes any name safely', async (t) => {
     `inline; filename="na_ve _q_ (1)*.pdf"; filename*=UTF-8''na%C3%AFve%20%22q%22%20%281%29%2A.pdf`,
   );
 });
+
+t.test('lone surrogates are dropped from names and subjects', async (t) => {
+  t.equal(sanitizeFilename('a\ud800b.pdf'), 'ab.pdf');
+  t.equal(sanitizeFilename('\udfff.pdf'), 'pdf');
+  t.equal(sanitizeFilename('x\ud83d.pdf'), 'x.pdf');
+  t.equal(sanitizeFilename('😀.png'), '😀.png', 'a real pair stays');
+  t.equal(sanitizeSubject('u\udc00ser'), 'user');
+});
