@@ -58,6 +58,28 @@ export function typeMatchesAccept(type: string, accept: readonly string[]): bool
   });
 }
 
+/**
+ * The browser-side check, like the HTML `accept` attribute: `.ext` entries match the file name,
+ * the others its type. A file with no type is left to the signer, which guesses it from the name.
+ * Needs no extension table, so pages don't download one.
+ */
+export function fileMatchesAccept(name: string, type: string, accept: readonly string[]): boolean {
+  if (!type) return true;
+  const lowerName = name.toLowerCase();
+  return accept.some((entry) => {
+    const trimmed = entry.trim().toLowerCase();
+    return trimmed.startsWith('.') ? lowerName.endsWith(trimmed) : !trimmed.startsWith('.') && typeMatchesPattern(type, trimmed);
+  });
+}
+
+function typeMatchesPattern(type: string, entry: string): boolean {
+  const normalized = normalizeType(type);
+  if (!normalized) return false;
+  if (entry === '*/*' || entry === '*') return true;
+  if (entry.endsWith('/*')) return normalized.startsWith(entry.slice(0, -1));
+  return normalized === normalizeType(entry);
+}
+
 /** Guesses a MIME type from a file name, for files whose browser-reported type is empty. */
 export function typeFromName(name: string): string {
   const dot = name.lastIndexOf('.');

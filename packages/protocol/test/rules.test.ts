@@ -1,5 +1,5 @@
 import t from 'tap';
-import { acceptEntryToPattern, formatSize, normalizeType, parseSize, typeFromName, typeMatchesAccept } from '../src/rules.js';
+import { acceptEntryToPattern, fileMatchesAccept, formatSize, normalizeType, parseSize, typeFromName, typeMatchesAccept } from '../src/rules.js';
 
 t.test('normalizeType', async (t) => {
   t.equal(normalizeType('Image/PNG'), 'image/png');
@@ -27,6 +27,19 @@ t.test('accept entries: exact types, families and extensions', async (t) => {
   t.notOk(typeMatchesAccept('image/png', ['nonsense']));
   t.notOk(typeMatchesAccept('image/png', []));
   t.notOk(typeMatchesAccept('', ['*/*']), 'no type matches nothing');
+});
+
+t.test('fileMatchesAccept: extensions by name, the rest by type, no type left to the signer', async (t) => {
+  t.ok(fileMatchesAccept('Report.PDF', 'application/pdf', ['.pdf']));
+  t.ok(fileMatchesAccept('report.pdf', 'application/x-whatever', ['.pdf']), 'an extension entry matches the name');
+  t.notOk(fileMatchesAccept('report.txt', 'application/pdf', ['.pdf']));
+  t.ok(fileMatchesAccept('a.png', 'image/png', ['image/*']));
+  t.ok(fileMatchesAccept('a.png', 'IMAGE/PNG', ['image/png']));
+  t.ok(fileMatchesAccept('a.bin', 'application/zip', ['*/*']));
+  t.ok(fileMatchesAccept('a.bin', 'application/zip', ['*']));
+  t.notOk(fileMatchesAccept('a.gif', 'image/gif', ['image/png', '.png']));
+  t.notOk(fileMatchesAccept('a.gif', 'not a type', ['image/*']));
+  t.ok(fileMatchesAccept('a.heic', '', ['image/png']), 'no type: the signer decides');
 });
 
 t.test('typeFromName', async (t) => {

@@ -1,4 +1,4 @@
-import { formatSize, normalizeType, typeMatchesAccept, type FileRequest } from '@s3-upload/protocol';
+import { formatSize, normalizeType, typeFromName, typeMatchesAccept, type FileRequest } from '@s3-upload/protocol';
 import type { ResolvedProfile } from './config/resolve.js';
 import type { FileProblem } from './errors.js';
 import { sanitizeFilename } from './keys.js';
@@ -19,7 +19,7 @@ const METADATA_VALUE_UNSAFE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\
 export function checkFile(profile: ResolvedProfile, file: FileRequest): AcceptedFile | FileProblem {
   const filename = sanitizeFilename(file.name);
   if (!filename) return { code: 'bad_name', message: 'The file name is empty once unsafe characters are removed.' };
-  const type = normalizeType(file.type);
+  const type = file.type ? normalizeType(file.type) : typeFromName(filename) || 'application/octet-stream';
   if (!type || !typeMatchesAccept(type, profile.accept)) {
     return {
       code: 'type_not_allowed',

@@ -21,7 +21,9 @@ t.test('an allowed file is accepted with a clean name and type', async (t) => {
 t.test('each rule has its own code', async (t) => {
   t.match(checkFile(avatars, { ...file, name: '../..' }), { code: 'bad_name' });
   t.match(checkFile(avatars, { ...file, type: 'image/gif' }), { code: 'type_not_allowed', message: /"image\/gif" are not allowed here; allowed: image\/png, image\/jpeg/ });
-  t.match(checkFile(avatars, { ...file, type: '' }), { code: 'type_not_allowed', message: /"unknown"/ });
+  t.match(checkFile(avatars, { ...file, type: '' }), { type: 'image/png' }, 'no type: guessed from the name');
+  t.match(checkFile(avatars, { ...file, name: 'notes', type: '' }), { code: 'type_not_allowed', message: /"application\/octet-stream"/ });
+  t.match(checkFile(avatars, { ...file, type: 'not a type' }), { code: 'type_not_allowed', message: /"unknown"/ });
   t.match(checkFile(avatars, { ...file, type: 'image/png/../x' }), { code: 'type_not_allowed' });
   t.match(checkFile(avatars, { ...file, size: 6 * 1024 * 1024 }), { code: 'too_large', message: 'The file is 6 MB; the largest allowed is 5 MB.' });
   t.match(checkFile(avatars, { ...file, size: 0 }), { code: 'too_small', message: 'The file is 0 B; the smallest allowed is 1 B.' });

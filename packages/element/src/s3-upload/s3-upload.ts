@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ProfileInfo } from '@s3-upload/protocol';
-import { formatSize, parseSize, typeFromName, typeMatchesAccept } from '@s3-upload/protocol/rules';
+import { fileMatchesAccept, formatSize, parseSize } from '@s3-upload/protocol/rules';
 import { AnnouncerController, FrameThrottleController } from '../controllers/announcer.js';
 import { DropPasteController } from '../controllers/drop-paste.js';
 import { NetworkStatusController } from '../controllers/network-status.js';
@@ -15,9 +15,6 @@ import { styles } from './s3-upload.styles.js';
 
 type Item = QueueItem<File>;
 type Headers = Record<string, string>;
-
-/** The type sent to the signer: the browser's, else one guessed from the name. */
-const typeOf = (file: File): string => file.type || typeFromName(file.name) || 'application/octet-stream';
 
 /**
  * Uploads files straight from the page to S3 with POST policies from an s3-upload signer: a drop
@@ -188,7 +185,7 @@ export class S3Upload extends LitElement {
     const added = detail.files.map((file) => {
       const { size, name } = file;
       const [code, limit] =
-        rules.accept && !typeMatchesAccept(typeOf(file), rules.accept)
+        rules.accept && !fileMatchesAccept(name, file.type, rules.accept)
           ? ['type_not_allowed']
           : size > rules.maxSize
             ? ['too_large', formatSize(rules.maxSize)]
@@ -335,7 +332,7 @@ export class S3Upload extends LitElement {
       const files = await Promise.all(
         batch.map(async ({ file }) => {
           const metadata = await this.metadata?.(file);
-          return { name: file.name, type: typeOf(file), size: file.size, ...(metadata && { metadata }) };
+          return { name: file.name, type: file.type, size: file.size, ...(metadata && { metadata }) };
         }),
       );
       const { uploads } = await sign({ ...(this.profile && { profile: this.profile }), files }, this.#signerOptions(headers));
