@@ -6,7 +6,7 @@
  * signer's code (its own key shapes, type rules and condition list): it never allows more than the
  * profile does.
  */
-import { FILE_ERROR_CODES, REQUEST_ERROR_CODES } from '@s3-upload/protocol';
+import { FILE_ERROR_CODES, REQUEST_ERROR_CODES, typeFromName } from '@s3-upload/protocol';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import t from 'tap';
@@ -274,7 +274,9 @@ function checkSigned(entry: Record<string, unknown>, file: FileLike, profileName
     throw new Error(`unsafe file name part ${JSON.stringify(name)}`);
   }
   if (seen.type === undefined || !rules.types(seen.type)) throw new Error(`type ${seen.type} is not allowed`);
-  if (typeof file.type !== 'string' || seen.type !== bareType(file.type)) throw new Error(`type ${seen.type} is not the declared ${String(file.type)}`);
+  // The declared type, or with none declared, the contract's guess from the name (every key here ends with the name's extension).
+  const declaredType = file.type === '' ? typeFromName(key) || 'application/octet-stream' : typeof file.type === 'string' ? bareType(file.type) : undefined;
+  if (seen.type !== declaredType) throw new Error(`type ${seen.type} is not the declared ${String(file.type)}`);
   if (fields['Content-Type'] !== seen.type) throw new Error('the Content-Type field differs');
   const size = file.size as number;
   if (!seen.range || seen.range[0] !== size || seen.range[1] !== size) throw new Error(`range ${seen.range} is not the declared size ${size}`);
