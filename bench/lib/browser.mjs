@@ -325,36 +325,55 @@ const stops = [];
 try {
   const needBrowser = parts.has('large') || parts.has('small') || parts.has('memory');
   if (needBrowser) {
-    log(`RGW (bluestore) in ${work}/rgw …`);
-    const s3 = await startLocalS3({ dir: join(work, 'rgw'), objectstore: 'bluestore', log: () => {} });
-    stops.push(() => s3.stop());
     // Uppy for the page, bundled like a site would (minified, ESM, browser).
     const uppyBundle = join(work, 'uppy-page.js');
     await build({
       entryPoints: [join(here, '..', 'pages', 'uppy-page.js')], bundle: true, minify: true, format: 'esm', platform: 'browser',
       target: 'es2022', outfile: uppyBundle, logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
     });
-    // The site's port is known before the signer starts, so that the signer's CORS names its origin.
-    const sitePort = await freePort();
-    const signer = await startSigner({
-      s3: { bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true },
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      origins: [`http://127.0.0.1:${sitePort}`],
-    });
-    stops.push(() => signer.stop());
-    const site = await startSite({ port: sitePort, signerUrl: signer.url, uppyBundle });
-    stops.push(() => site.close());
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     stops.push(() => browser.close());
     results.chromium = browser.version();
-    results.rgw = { objectstore: 'bluestore', endpoint: s3.endpoint };
-
-    // A warm-up: one small upload each way (first requests, JIT, bluestore's first allocations).
+    results.rgw = { objectstore: 'bluestore', note: 'a fresh RGW for each part (its 4 GB block would not hold them all: RGW frees deleted data only after hours)' };
     const warm = await randomFile(join(work, 'warm.bin'), 1 * MiB);
-    await runCurl(signer, warm, MiB);
-    await runOurs(browser, site, signer, [warm]);
+
+    // Each part gets its own RGW, signer and site; the previous ones are stopped and their folder deleted.
+    let stack = null;
+    stops.push(() => stack?.stop() ?? Promise.resolve());
+    const freshStack = async (name) => {
+      await stack?.stop();
+      stack = null;
+      const dir = join(work, `rgw-${name}`);
+      log(`RGW (bluestore) in ${dir} …`);
+      const s3 = await startLocalS3({ dir, objectstore: 'bluestore', log: () => {} });
+      const down = [async () => { await s3.stop(); rmSync(dir, { recursive: true, force: true }); }];
+      const stop = async () => {
+        for (const fn of down.reverse()) await fn().catch((error) => log(`stop: ${error.message}`));
+      };
+      try {
+        // The site's port is known before the signer starts, so that the signer's CORS names its origin.
+        const sitePort = await freePort();
+        const signer = await startSigner({
+          s3: { bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true },
+          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+          origins: [`http://127.0.0.1:${sitePort}`],
+        });
+        down.push(() => signer.stop());
+        const site = await startSite({ port: sitePort, signerUrl: signer.url, uppyBundle });
+        down.push(() => site.close());
+        // A warm-up: one small upload each way (first requests, JIT, bluestore's first allocations).
+        await runCurl(signer, warm, MiB);
+        await runOurs(browser, site, signer, [warm]);
+        stack = { signer, site, stop };
+        return stack;
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+    };
 
     if (parts.has('large')) {
+      const { signer, site } = await freshStack('large');
       const size = plan.largeBytes;
       log(`4. one large file: ${size / MiB} MiB, ${plan.rounds} round(s), ours, bare XHR and curl alternately`);
       const path = await randomFile(join(work, `large-${size / MiB}MiB.bin`), size);
@@ -388,6 +407,7 @@ try {
     }
 
     if (parts.has('small')) {
+      const { signer, site } = await freshStack('small');
       const { files, fileBytes } = plan;
       log(`5. many small files: ${files} × ${fileBytes / 1024} KiB, concurrency ${plan.concurrency.join(' and ')}, ${plan.rounds} round(s)`);
       const dir = join(work, 'small');
@@ -430,6 +450,7 @@ try {
     }
 
     if (parts.has('memory')) {
+      const { signer, site } = await freshStack('memory');
       const size = plan.memoryBytes;
       log(`6. memory: our element uploads ${size / MiB} MiB; JS heap sampled every 250 ms`);
       const path = await randomFile(join(work, `memory-${size / MiB}MiB.bin`), size);
