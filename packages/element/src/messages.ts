@@ -54,8 +54,10 @@ export const defaultMessages = {
   SlowDown: 'Storage is busy. Try again later.',
   InternalError: 'Storage had an internal error.',
   storage: 'Storage refused the upload ({code}).',
+  /** Any other 5xx from storage or a gateway in front of it. `{code}` */
+  unavailable: 'Storage is unavailable right now ({code}).',
   /** Transfer failures. `{origin}` */
-  network: 'The connection was lost.',
+  network: 'Could not reach storage, or the connection was lost.',
   stalled: 'The upload stalled.',
   timeout: 'The request timed out.',
   unreachable: 'Cannot reach the signer at {origin}: it is down or its CORS settings block this page.',

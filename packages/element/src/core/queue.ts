@@ -184,18 +184,22 @@ export class UploadQueue<F> {
    */
   signFailed(items: QueueItem<F>[], failure: Failure, now: number, offline: boolean): QueueItem<F>[] {
     const failed: QueueItem<F>[] = [];
+    const waiting: QueueItem<F>[] = [];
     for (const item of items) {
       if (item.status !== 'signing') continue;
       item.status = 'queued';
       if (offline) continue;
       item.signFailures += 1;
       if (failure.retryable && item.signFailures <= this.options.retries) {
-        item.retryAt = now + this.delay(item.signFailures, failure);
+        waiting.push(item);
       } else {
         this.settleError(item, failure);
         failed.push(item);
       }
     }
+    // One wait for the whole batch, so that it is signed again in one request, not one per file.
+    const retryAt = now + this.delay(Math.max(0, ...waiting.map((item) => item.signFailures)), failure);
+    for (const item of waiting) item.retryAt = retryAt;
     return failed;
   }
 

@@ -55,6 +55,10 @@ export function parseFailure(status: number, body: string, retryAfter: string | 
   const text = xmlTag(body, 'Message') ?? '';
   const expired = isExpired(code, text);
   const known = /^[A-Z]/.test(code) && Object.hasOwn(messages, code);
-  const message = expired ? messages.expired : known ? messages[code as keyof Messages] : fill(messages.storage, { code });
+  const message = expired
+    ? messages.expired
+    : known
+      ? messages[code as keyof Messages]
+      : fill(status >= 500 ? messages.unavailable : messages.storage, { code });
   return { code, message, status, retryable: isRetryable(status, code), retryAfter: parseRetryAfter(retryAfter, now), expired };
 }

@@ -207,6 +207,18 @@ t.test('signing requests: refusals per file, failures as a whole', async (t) => 
   t.equal(d.signFailures, 1);
 });
 
+t.test('a batch whose signing request failed is signed again in one request', async (t) => {
+  let draw = 0;
+  const q = queue({ retries: 3, retryDelay: 1000, random: () => [0.1, 0.5, 0.9][draw++ % 3]! });
+  const batch = [1, 2, 3].map((n) => q.add(`batch-${n}`, `file-${n}`, 10));
+  q.signing(batch);
+  t.same(q.signFailed(batch, failure(), NOW, false), []);
+  t.equal(new Set(batch.map((item) => item.retryAt)).size, 1, 'one wait for the batch, not one per file');
+  t.ok(batch[0]!.retryAt > NOW, 'after a backoff');
+  t.same(q.toSign(batch[0]!.retryAt - 1), [], 'nothing before it');
+  t.same(q.toSign(batch[0]!.retryAt), batch, 'then all of them together');
+});
+
 t.test('cancel, retry, remove, start', async (t) => {
   const q = signedQueue(3);
   const [a, b, c] = q.items as [NonNullable<(typeof q.items)[0]>, NonNullable<(typeof q.items)[0]>, NonNullable<(typeof q.items)[0]>];

@@ -70,7 +70,8 @@ t.test('S3 errors become readable, classified failures', async (t) => {
   t.match(fail(500, error('InternalError')), { retryable: true, message: defaultMessages.InternalError });
   t.match(fail(400, error('RequestTimeout')), { retryable: true, message: 'Storage refused the upload (RequestTimeout).' });
   t.match(fail(400, error('InvalidPolicyDocument')), { retryable: false, message: defaultMessages.InvalidPolicyDocument });
-  t.match(fail(502, '<html>Bad gateway</html>'), { code: 'HTTP 502', retryable: true, message: 'Storage refused the upload (HTTP 502).' });
+  t.match(fail(502, '<html>Bad gateway</html>'), { code: 'HTTP 502', retryable: true, message: 'Storage is unavailable right now (HTTP 502).' });
+  t.match(fail(502, error('BadGateway')), { retryable: true, message: 'Storage is unavailable right now (BadGateway).' }, 'a 5xx is no refusal');
   const raw = fail(400, error('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.'));
   t.equal(raw.message, 'Storage refused the upload (MalformedPOSTRequest).', 'unknown codes name the code, never raw XML');
   t.equal(fail(400, error('hint')).message, 'Storage refused the upload (hint).', 'lower-case codes never pick UI strings');
