@@ -22,6 +22,14 @@ export const BREAKS = {
     [/\(([A-Za-z_$][\w$]*),([A-Za-z_$][\w$]*)\)=>\2>=\1\.expiresAt-Math\.min\(1e4,\(\1\.expiresAt-\1\.signedAt\)\/4\)/, '($1,$2)=>!1'],
     [/([A-Za-z_$][\w$]*)===`AccessDenied`&&\/expired\/i\.test\(([A-Za-z_$][\w$]*)\)/, '!1'],
   ],
+  // Being offline is not recognised: an attempt (or signing request) cut by going offline counts
+  // against the retries like any network error, instead of waiting for the `online` event.
+  offline: [
+    [/fail\(([\w$]+),([\w$]+),([\w$]+),([\w$]+)\)\{return \1\.status=`queued`,\1\.loaded=0,\4\?\(--\1\.attempts,`wait`\):/, 'fail($1,$2,$3,$4){return $1.status=`queued`,$1.loaded=0,'],
+    [/(\.status=`queued`,)[\w$]+\|\|\(([\w$]+)\.signFailures\+=1/, '$1($2.signFailures+=1'],
+  ],
+  // S3's error body is shown as is: the raw XML reaches the user.
+  rawxml: [[/message:([\w$]+)\?([\w$]+)\.expired:([\w$]+)\?\2\[([\w$]+)\]:([\w$]+)\(\2\.storage,\{code:\4\}\)/, 'message:String(arguments[1])']],
 };
 
 /** The bytes of test file `index` (seeded, so Node and the page make the same ones). Same code runs in the page. */
@@ -60,9 +68,12 @@ export function fileSet(count = 200, seed = 7) {
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-export async function startWorld({ s3Plan = {}, signerPlan = {}, seed = 1, expiresIn = 300, breaks = [], keepSignerLines = true } = {}) {
-  const s3 = await startLocalS3({ log: () => {} });
-  const s3Proxy = await startFaultProxy({ target: s3.endpoint, seed, plan: s3Plan });
+/**
+ * Starts RGW, the fault proxies, a signer process, a static page and Chromium. `directS3`: the signed
+ * URLs point at RGW itself (no proxy), so "storage down" is the browser's own refused connection.
+ */
+export async function startWorld({ s3Plan = {}, signerPlan = {}, seed = 1, expiresIn = 300, breaks = [], keepSignerLines = true, directS3 = false } = {}) {
+  // The bundle first: when it is missing (not built, or being rebuilt) nothing has been started yet.
   let bundle = await readFile(BUNDLE, 'utf8');
   for (const name of breaks) {
     for (const [pattern, replacement] of BREAKS[name]) {
@@ -70,110 +81,192 @@ export async function startWorld({ s3Plan = {}, signerPlan = {}, seed = 1, expir
       bundle = bundle.replace(pattern, replacement);
     }
   }
-  const page = createServer((request, response) => {
-    if (request.url.startsWith('/s3-upload.bundle.js')) {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    } else if (request.url === '/' || request.url.startsWith('/?')) {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8"><title>faults</title>
-<script type="module" src="/s3-upload.bundle.js"></script><body></body>`);
-    } else response.writeHead(404).end();
-  });
-  await new Promise((resolve) => page.listen(0, '127.0.0.1', resolve));
-  const pageUrl = `http://127.0.0.1:${page.address().port}`;
-  const signer = await startSigner({
-    keepLines: keepSignerLines,
-    config: signerConfig({
-      s3: { bucket: s3.bucket, region: 'us-east-1', endpoint: s3Proxy.url, forcePathStyle: true },
-      cors: { origins: [pageUrl] },
-      profiles: {
-        avatars: { keyTemplate: 'faults/{uuid}/{filename}', accept: ['image/*'], minSize: 1, maxSize: '50MB', maxFiles: 20, expiresIn },
-      },
-    }),
-    env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
-  });
-  const signerProxy = await startFaultProxy({ target: signer.url, seed: seed + 1, plan: signerPlan });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
-  const context = await browser.newContext();
-  const tab = await context.newPage();
-  await tab.goto(pageUrl);
-  await tab.waitForFunction(() => customElements.get('s3-upload') !== undefined);
+  // What is started is stopped again if a later step fails (else a listening proxy keeps the test
+  // process alive and the Ceph daemons outlive it).
+  const undo = [];
+  try {
+    return await build();
+  } catch (error) {
+    for (const step of undo.reverse()) await step().catch(() => {});
+    throw error;
+  }
 
-  return {
-    s3,
-    s3Proxy,
-    signer,
-    signerProxy,
-    pageUrl,
-    tab,
-    context,
-    /** Puts an <s3-upload> on the page with these attributes and records its events. */
-    async mount(attributes) {
-      await tab.evaluate(
-        ({ attributes, signerUrl, token }) => {
-          const element = document.createElement('s3-upload');
-          element.setAttribute('signer', signerUrl);
-          element.setAttribute('profile', 'avatars');
-          element.setAttribute('multiple', '');
-          for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-          element.headers = { authorization: `Bearer ${token}` };
-          window.__events = [];
-          for (const type of ['s3-upload-start', 's3-upload-success', 's3-upload-error', 's3-upload-complete']) {
-            element.addEventListener(type, (event) => {
-              const { file, uploads, ...rest } = event.detail;
-              window.__events.push({ type, at: Date.now(), name: file?.name, ...rest, ...(uploads && { statuses: uploads.map((u) => u.status) }) });
-            });
-          }
-          document.body.append(element);
-          window.__element = element;
+  async function build() {
+    const s3 = await startLocalS3({ log: () => {} });
+    undo.push(() => s3.stop());
+    const s3Proxy = await startFaultProxy({ target: s3.endpoint, seed, plan: s3Plan });
+    undo.push(() => s3Proxy.close());
+    const page = createServer((request, response) => {
+      if (request.url.startsWith('/s3-upload.bundle.js')) {
+        response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      } else if (request.url === '/' || request.url.startsWith('/?')) {
+        response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8"><title>faults</title>
+<script type="module" src="/s3-upload.bundle.js"></script><body></body>`);
+      } else response.writeHead(404).end();
+    });
+    await new Promise((resolve) => page.listen(0, '127.0.0.1', resolve));
+    undo.push(() => new Promise((resolve) => page.close(resolve)));
+    const pageUrl = `http://127.0.0.1:${page.address().port}`;
+    const signerOptions = {
+      keepLines: keepSignerLines,
+      config: signerConfig({
+        s3: { bucket: s3.bucket, region: 'us-east-1', endpoint: directS3 ? s3.endpoint : s3Proxy.url, forcePathStyle: true },
+        cors: { origins: [pageUrl] },
+        profiles: {
+          avatars: { keyTemplate: 'faults/{uuid}/{filename}', accept: ['image/*'], minSize: 1, maxSize: '50MB', maxFiles: 20, expiresIn },
         },
-        { attributes, signerUrl: signerProxy.url, token: TOKEN },
-      );
-    },
-    /** Adds the files (made in the page from their seeds) to the element. */
-    async addFiles(files) {
-      await tab.evaluate(
-        ({ files, maker }) => {
-          const make = new Function(`return (${maker})`)();
-          const list = files.map((f) => new File([make(f.seed, f.size)], f.name, { type: f.type }));
-          window.__element.addFiles(list);
-        },
-        { files, maker: fileBytes.toString() },
-      );
-    },
-    events: () => tab.evaluate(() => window.__events),
-    uploads: () =>
-      tab.evaluate(() =>
-        window.__element.uploads.map((u) => ({ id: u.id, name: u.file.name, status: u.status, key: u.key, attempts: u.attempts, error: u.error && { ...u.error } })),
-      ),
-    async waitComplete(ms, count = 1) {
-      await tab.waitForFunction((n) => window.__events.filter((e) => e.type === 's3-upload-complete').length >= n, count, { timeout: ms, polling: 250 });
-    },
-    /** Every key in the bucket (paged LIST). */
-    async listKeys() {
-      const keys = [];
-      let marker = '';
-      for (;;) {
-        const response = await s3Request(s3, 'GET', `/${s3.bucket}?max-keys=1000${marker ? `&marker=${encodeURIComponent(marker)}` : ''}`);
-        const xml = response.body.toString();
-        const page = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1].replace(/&amp;/g, '&'));
-        keys.push(...page);
-        if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || page.length === 0) return keys;
-        marker = page.at(-1);
-      }
-    },
-    async getObject(key) {
-      const response = await s3Request(s3, 'GET', `/${s3.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, { timeoutMs: 30_000 });
-      if (response.status !== 200) throw new Error(`GET ${key}: ${response.status}`);
-      return response.body;
-    },
-    leaks: () => findLeaks(signer.lines, [SECRET_KEY, s3.secretAccessKey, TOKEN, `Bearer ${TOKEN}`]),
-    async close() {
-      await browser.close().catch(() => {});
-      await Promise.all([s3Proxy.close(), signerProxy.close(), signer.stop(), new Promise((resolve) => page.close(resolve))]);
-      await s3.stop();
-    },
-  };
+      }),
+      env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
+    };
+    let signer = await startSigner(signerOptions);
+    undo.push(() => signer.stop());
+    const signers = [signer];
+    const signerProxy = await startFaultProxy({ target: signer.url, seed: seed + 1, plan: signerPlan });
+    undo.push(() => signerProxy.close());
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    });
+    undo.push(() => browser.close());
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    await tab.goto(pageUrl);
+    await tab.waitForFunction(() => customElements.get('s3-upload') !== undefined);
+
+    const world = {
+      s3,
+      s3Proxy,
+      signer,
+      signerProxy,
+      pageUrl,
+      tab,
+      context,
+      /** Stops the signer process (SIGTERM, as an orchestrator would); its port is then refused. */
+      async stopSigner() {
+        return signer.stop();
+      },
+      /** Starts a new signer process with the same config on the same port. */
+      async startSigner() {
+        signer = world.signer = await startSigner({ ...signerOptions, port: signer.port });
+        signers.push(signer);
+        return signer;
+      },
+      /** A CDP session on the page (network emulation). */
+      cdp: () => (cdpSession ??= context.newCDPSession(tab)),
+      /** `Network.emulateNetworkConditions`; `{ offline: true }` or `{ uploadThroughput: bytes/s }`. */
+      async network(conditions = {}) {
+        const session = await world.cdp();
+        await session.send('Network.enable');
+        await session.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1, ...conditions });
+      },
+      /**
+       * Counts the page's calls to the signer (`fetch` wrapped before the element exists): each with
+       * its path, when, its status (0 when it did not get an answer) and how many files it asked for.
+       */
+      async countSignerCalls() {
+        await tab.evaluate(() => {
+          window.__signerCalls = [];
+          const original = window.fetch;
+          window.fetch = async (input, init) => {
+            const call = { path: new URL(String(input)).pathname, at: Date.now(), status: 0 };
+            try {
+              call.files = JSON.parse(init?.body ?? 'null')?.files?.length;
+            } catch {}
+            window.__signerCalls.push(call);
+            try {
+              const response = await original(input, init);
+              call.status = response.status;
+              return response;
+            } catch (error) {
+              call.error = String(error?.message ?? error);
+              throw error;
+            }
+          };
+        });
+      },
+      signerCalls: () => tab.evaluate(() => window.__signerCalls ?? []),
+      /** What the shadow DOM shows for each file: name, status part, status text, retry button. */
+      rows: () =>
+        tab.evaluate(() =>
+          [...window.__element.shadowRoot.querySelectorAll('li')].map((li) => ({
+            name: li.querySelector('[part=name]').textContent,
+            status: li.className,
+            text: li.querySelector('[part=state]').textContent.trim(),
+            retry: li.querySelector('button[part=retry]') !== null,
+          })),
+        ),
+      /** Clicks a file's Retry button in the shadow DOM (a real click, through Playwright). */
+      async clickRetry(name) {
+        await tab.getByRole('button', { name: `Retry ${name}`, exact: true }).click({ timeout: 5000 });
+      },
+      /** Puts an <s3-upload> on the page with these attributes and records its events. */
+      async mount(attributes, { directSigner = false } = {}) {
+        await tab.evaluate(
+          ({ attributes, signerUrl, token }) => {
+            const element = document.createElement('s3-upload');
+            element.setAttribute('signer', signerUrl);
+            element.setAttribute('profile', 'avatars');
+            element.setAttribute('multiple', '');
+            for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+            element.headers = { authorization: `Bearer ${token}` };
+            window.__events = [];
+            for (const type of ['s3-upload-start', 's3-upload-success', 's3-upload-error', 's3-upload-complete']) {
+              element.addEventListener(type, (event) => {
+                const { file, uploads, ...rest } = event.detail;
+                window.__events.push({ type, at: Date.now(), name: file?.name, ...rest, ...(uploads && { statuses: uploads.map((u) => u.status) }) });
+              });
+            }
+            document.body.append(element);
+            window.__element = element;
+          },
+          { attributes, signerUrl: directSigner ? signer.url : signerProxy.url, token: TOKEN },
+        );
+      },
+      /** Adds the files (made in the page from their seeds) to the element. */
+      async addFiles(files) {
+        await tab.evaluate(
+          ({ files, maker }) => {
+            const make = new Function(`return (${maker})`)();
+            const list = files.map((f) => new File([make(f.seed, f.size)], f.name, { type: f.type }));
+            window.__element.addFiles(list);
+          },
+          { files, maker: fileBytes.toString() },
+        );
+      },
+      events: () => tab.evaluate(() => window.__events),
+      uploads: () =>
+        tab.evaluate(() =>
+          window.__element.uploads.map((u) => ({ id: u.id, name: u.file.name, status: u.status, key: u.key, attempts: u.attempts, error: u.error && { ...u.error } })),
+        ),
+      async waitComplete(ms, count = 1) {
+        await tab.waitForFunction((n) => window.__events.filter((e) => e.type === 's3-upload-complete').length >= n, count, { timeout: ms, polling: 250 });
+      },
+      /** Every key in the bucket (paged LIST). */
+      async listKeys() {
+        const keys = [];
+        let marker = '';
+        for (;;) {
+          const response = await s3Request(s3, 'GET', `/${s3.bucket}?max-keys=1000${marker ? `&marker=${encodeURIComponent(marker)}` : ''}`);
+          const xml = response.body.toString();
+          const page = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+          keys.push(...page);
+          if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || page.length === 0) return keys;
+          marker = page.at(-1);
+        }
+      },
+      async getObject(key) {
+        const response = await s3Request(s3, 'GET', `/${s3.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, { timeoutMs: 30_000 });
+        if (response.status !== 200) throw new Error(`GET ${key}: ${response.status}`);
+        return response.body;
+      },
+      leaks: () => findLeaks(signers.flatMap((s) => s.lines), [SECRET_KEY, s3.secretAccessKey, TOKEN, `Bearer ${TOKEN}`]),
+      async close() {
+        await browser.close().catch(() => {});
+        await Promise.all([s3Proxy.close(), signerProxy.close(), signer.stop(), new Promise((resolve) => page.close(resolve))]);
+        await s3.stop();
+      },
+    };
+    let cdpSession;
+    return world;
+  }
 }
