@@ -649,7 +649,7 @@ export function corsXml(origins) {
     ...origins.map((o) => `<AllowedOrigin>${xmlEscape(o)}</AllowedOrigin>`),
     ...['GET', 'HEAD', 'POST', 'PUT'].map((m) => `<AllowedMethod>${m}</AllowedMethod>`),
     '<AllowedHeader>*</AllowedHeader>',
-    ...['ETag', 'Location', 'x-amz-request-id'].map((h) => `<ExposeHeader>${h}</ExposeHeader>`),
+    ...['ETag', 'Location', 'x-amz-request-id', 'Retry-After'].map((h) => `<ExposeHeader>${h}</ExposeHeader>`),
     '<MaxAgeSeconds>300</MaxAgeSeconds>',
   ].join('');
   return `<?xml version="1.0" encoding="UTF-8"?><CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><CORSRule>${rule}</CORSRule></CORSConfiguration>`;
