@@ -1,13 +1,13 @@
 // `pnpm start` (scripts/demo.mjs, after setup): it starts the local RGW, the signer and the demo site,
 // prints the URLs, serves real uploads, and Ctrl-C (SIGINT) stops every daemon it started.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { daemonStatus } from '@s3-upload/local-s3';
-import { DEMO_TOKEN, ROOT, freePort, getObject, sha256 } from '../lib/harness.mjs';
+import { ROOT, freePort, getObject, sha256 } from '../lib/harness.mjs';
 
 let child;
 let dir;
@@ -58,24 +58,19 @@ test('pnpm start: one command serves the demo with real uploads, and Ctrl-C stop
   assert.match(form, new RegExp(`<form action="http://127\\.0\\.0\\.1:${s3Port}/s3-upload-dev"`));
   assert.equal((await fetch(`${siteUrl}/s3-upload.bundle.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
 
-  // The printed curl example, in fetch: sign, then post the fields and the file to S3.
-  const body = 'hello, s3\n';
-  const signed = await (
-    await fetch(`http://127.0.0.1:${signerPort}/v1/sign`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ profile: 'files', files: [{ name: 'hello.txt', type: 'text/plain', size: body.length }] }),
-    })
-  ).json();
-  const [upload] = signed.uploads;
-  const data = new FormData();
-  for (const [name, value] of Object.entries(upload.fields)) data.append(name, value);
-  data.append('file', new Blob([body], { type: 'text/plain' }), 'hello.txt');
-  const posted = await fetch(upload.url, { method: 'POST', body: data });
-  assert.equal(posted.status, 201);
+  // The printed curl example, run exactly as printed (bash, curl and jq) in an empty folder.
+  const printed = output.slice(output.indexOf('Sign and upload a file with curl:'), output.indexOf('Press Ctrl-C'));
+  const commands = printed.split('\n').slice(1).map((line) => line.replace(/^ {4}/, '')).join('\n').trim();
+  assert.match(commands, /^echo 'hello, s3' > hello\.txt\ncurl .*\/v1\/sign/s, `the curl example is printed:\n${printed}`);
+  const work = join(dir, 'curl');
+  await mkdir(work);
+  const ran = spawnSync('bash', ['-euo', 'pipefail', '-c', commands], { cwd: work, encoding: 'utf8' });
+  assert.equal(ran.status, 0, `the printed commands ran:\n${ran.stderr}`);
+  const key = /<Key>([^<]+)<\/Key>/.exec(ran.stdout)?.[1];
+  assert.ok(key?.startsWith('files/demo/'), `S3 answered with the key:\n${ran.stdout}`);
   const state = JSON.parse(await readFile(join(dir, 'rgw', 'state.json'), 'utf8'));
-  const object = await getObject(state, upload.key);
-  assert.equal(object.sha256, sha256(body));
+  const object = await getObject(state, key);
+  assert.equal(object.sha256, sha256('hello, s3\n'));
   assert.equal(object.type, 'text/plain');
 
   // Ctrl-C: everything stops, and the process exits 0.
