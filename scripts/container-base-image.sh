@@ -28,19 +28,9 @@ die() { log "error: $*"; exit 1; }
 command -v podman >/dev/null || die "podman is not installed (apt-get install -y podman runc)"
 
 if [[ -z "${CONTAINERS_CONF:-}" ]]; then
-  # Same settings as scripts/container-test.sh writes: runc, no systemd, file events.
-  conf_dir="$ROOT/.s3u/container"
-  mkdir -p "$conf_dir"
-  cat >"$conf_dir/containers.conf" <<'EOF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-EOF
-  export CONTAINERS_CONF="$conf_dir/containers.conf"
+  # shellcheck source=lib/podman-conf.sh
+  source "$ROOT/scripts/lib/podman-conf.sh"
+  use_project_podman_conf "$ROOT"
 fi
 
 NODE_BIN="$(readlink -f "${NODE:-$(command -v node)}")"

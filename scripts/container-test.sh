@@ -28,7 +28,6 @@ cd "$ROOT" || exit 1
 IMAGE="localhost/s3-upload-signer:test"
 NETWORK="${S3U_CONTAINER_NETWORK:-slirp4netns}"
 DEPLOY_DIR="$ROOT/packages/signer/.deploy"
-STATE_DIR="$ROOT/.s3u/container"
 CONTAINER="s3u-signer-test-$$"
 TOKEN="ci-container-token-0123456789abcdef"
 ORIGIN="http://localhost:5173"
@@ -90,17 +89,9 @@ fi
 # A private podman config (nothing under /etc is changed): runc, no systemd on these machines,
 # events to a file, and ulimits the sandbox allows. Storage stays in podman's default root
 # location (/var/lib/containers/storage) so the base image and layers are reused between runs.
-mkdir -p "$STATE_DIR"
-cat >"$STATE_DIR/containers.conf" <<'EOF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-EOF
-export CONTAINERS_CONF="$STATE_DIR/containers.conf"
+# shellcheck source=lib/podman-conf.sh
+source "$ROOT/scripts/lib/podman-conf.sh"
+use_project_podman_conf "$ROOT"
 # No systemd here: don't let podman try to schedule HEALTHCHECK timers; `podman healthcheck run`
 # runs the check on demand below.
 export DISABLE_HC_SYSTEMD=true
