@@ -1,11 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, noChange, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ProfileInfo } from '@s3-upload/protocol';
 import { fileMatchesAccept, formatSize, parseSize } from '@s3-upload/protocol/rules';
 import { AnnouncerController, FrameThrottleController } from '../controllers/announcer.js';
 import { DropPasteController } from '../controllers/drop-paste.js';
 import { NetworkStatusController } from '../controllers/network-status.js';
 import { coarseStep, fileProgress, percent } from '../core/progress.js';
-import { UploadQueue, snapshot, type QueueItem, type UploadItem } from '../core/queue.js';
+import { UploadQueue, isActive, snapshot, type QueueItem, type UploadItem } from '../core/queue.js';
 import type { Failure } from '../core/retry.js';
 import { emit } from '../events.js';
 import { defaultMessages, fill, type Messages } from '../messages.js';
@@ -140,6 +140,8 @@ export class S3Upload extends LitElement {
   #busy = false;
   #formDisabled = false;
   #seq = 0;
+  /** What each row of the list showed at the last render, by position (see `#row`). */
+  #rows: unknown[][] = [];
 
   /** The uploads, oldest first (copies). */
   get uploads(): UploadItem[] {
@@ -451,13 +453,17 @@ export class S3Upload extends LitElement {
     </button>`;
   }
 
-  #row(item: Item): TemplateResult {
+  #row(item: Item, index: number): TemplateResult | typeof noChange {
     const m = this.#m;
     const { file, status, loaded, total } = item;
-    const pct = percent(loaded, total, status === 'done');
-    const active = status === 'queued' || status === 'signing' || status === 'uploading';
     let preview = this.#previews.get(item.id);
     if (!preview && this.preview && file.type.startsWith('image/')) this.#previews.set(item.id, (preview = URL.createObjectURL(file)));
+    // Everything the row shows: when the same item showed the same at this position, the row stays as it is.
+    const last = this.#rows[index];
+    const shown = (this.#rows[index] = [item, m, status, loaded, item.error, item.held, this.#net.online, item.retryAt > Date.now(), preview]);
+    if (shown.every((v, i) => v === last?.[i])) return noChange;
+    const pct = percent(loaded, total, status === 'done');
+    const active = isActive(item);
     return html`<li part="item ${status}" class=${status}>
       ${preview ? html`<img part="preview" src=${preview} alt="" />` : nothing}
       <span part="name">${file.name}</span>
@@ -483,6 +489,7 @@ export class S3Upload extends LitElement {
   protected override render(): TemplateResult {
     const m = this.#m;
     const items = this.#q.items;
+    this.#rows.length = items.length;
     const accept = this.accept ?? this.#info?.accept.join(',');
     return html`
       <div part=${this.#drop.over ? 'dropzone over' : 'dropzone'}>
@@ -504,7 +511,7 @@ export class S3Upload extends LitElement {
       </div>
       ${items.length
         ? html`<ul part="list" aria-label=${m.list}>
-            ${items.map((item) => this.#row(item))}
+            ${items.map((item, i) => this.#row(item, i))}
           </ul>`
         : html`<slot name="empty"><p part="empty">${m.empty}</p></slot>`}
       <div part="live" role="status" aria-live="polite">${this.#live.text}</div>
