@@ -5,7 +5,11 @@
 //      request per file through our signer), at concurrency 4 and 8 (wall time, signer requests, ratio);
 //   6. memory: the page's JS heap while our element uploads a big file (CDP Performance.getMetrics every
 //      250 ms), and the signer's RSS after a stretch of autocannon load.
-//   node lib/browser.mjs --out <file> [--quick] [--parts large,small,memory,rss]
+//      Also (5) against an RGW on memstore (is storage the limit?), and (5) with a network's latency:
+//      the fault proxy (tools/fault-proxy) adds the same delay to every request to the signer and to
+//      RGW, for both contenders. Outside quick mode, one more run of each contender at concurrency 4
+//      is profiled (CDP Profiler, unminified bundles) and summarized by self time.
+//   node lib/browser.mjs --out <file> [--quick] [--parts large,small,memory,rss] [--latency <ms>] [--no-profile]
 // Large files live in a temp folder under os.tmpdir() and are deleted at the end, with the RGW's folder.
 import { spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -17,9 +21,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { freePort, startLocalS3 } from '@s3-upload/local-s3';
+import { startFaultProxy } from '@s3-upload/fault-proxy';
 import { OUR_BUNDLE } from './bundle.mjs';
+import { moduleRanges, summarizeCpuProfile } from './cpu-profile.mjs';
 import { BENCH_S3 } from './fixtures.mjs';
 import { rotated, rssMB, summary } from './stats.mjs';
+import { chromiumLaunchOptions } from '@s3-upload/chromium';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -29,15 +36,14 @@ const arg = (name) => {
 };
 const quick = argv.includes('--quick');
 const parts = new Set((arg('parts') ?? 'large,small,memory,rss').split(','));
+// Added to every request (preflights included) to the signer and to RGW in the latency variant of (5).
+const LATENCY_MS = Number(arg('latency') ?? 40);
+const profiling = argv.includes('--profile') || (!quick && !argv.includes('--no-profile'));
 const MiB = 2 ** 20;
 const plan = quick
-  ? { rounds: 1, largeBytes: 64 * MiB, files: 100, fileBytes: 64 * 1024, memoryBytes: 256 * MiB, rssSeconds: 10, concurrency: [4, 8] }
-  : { rounds: 3, largeBytes: 256 * MiB, files: 300, fileBytes: 64 * 1024, memoryBytes: 1024 * MiB, rssSeconds: 60, concurrency: [4, 8] };
+  ? { rounds: 1, largeBytes: 64 * MiB, files: 100, fileBytes: 64 * 1024, memoryBytes: 256 * MiB, rssSeconds: 10, concurrency: [4, 8], latencyMs: LATENCY_MS }
+  : { rounds: 3, largeBytes: 256 * MiB, files: 300, fileBytes: 64 * 1024, memoryBytes: 1024 * MiB, rssSeconds: 60, concurrency: [4, 8], latencyMs: LATENCY_MS };
 const PROFILE = 'bench';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
-  '--disable-sync', '--disable-quic', '--disable-dev-shm-usage',
-];
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true' };
 const log = (line) => process.stderr.write(`   ${line}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,15 +109,17 @@ async function readBundle() {
 }
 
 /** The loopback site: our element's page, the Uppy page, and their scripts. */
-async function startSite({ port, signerUrl, uppyBundle }) {
+async function startSite({ port, signerUrl, uppyBundle, debug }) {
   const origin = `http://127.0.0.1:${port}`;
   const ours = await readBundle();
   const uppy = readFileSync(uppyBundle);
+  // ?debug=1: the same code, bundled unminified, so that a CPU profile names its functions.
+  const script = (q, name) => (q.get('debug') ? name.replace(/\.js$/, '.debug.js') : name);
   const esc = (s) => String(s).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
   const pages = {
     // The element as a page uses it: the script-tag bundle, one tag, attributes. Timings go to window.bench.
     '/ours.html': (q) => `<!doctype html><meta charset="utf-8"><title>ours</title>
-<script type="module" src="/s3-upload.bundle.js"></script>
+<script type="module" src="${script(q, '/s3-upload.bundle.js')}"></script>
 <s3-upload signer="${esc(signerUrl)}" profile="${PROFILE}" multiple concurrency="${esc(Number(q.get('c') ?? 4))}"></s3-upload>
 <script type="module">
   const el = document.querySelector('s3-upload');
@@ -147,9 +155,9 @@ async function startSite({ port, signerUrl, uppyBundle }) {
   });
   bench.ready = true;
 </script>`,
-    '/uppy.html': () => `<!doctype html><meta charset="utf-8"><title>uppy</title>
+    '/uppy.html': (q) => `<!doctype html><meta charset="utf-8"><title>uppy</title>
 <input type="file" id="pick" multiple>
-<script type="module" src="/uppy-page.js"></script>`,
+<script type="module" src="${script(q, '/uppy-page.js')}"></script>`,
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url, origin);
@@ -157,10 +165,10 @@ async function startSite({ port, signerUrl, uppyBundle }) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return res.end(pages[url.pathname](url.searchParams));
     }
-    const script = { '/s3-upload.bundle.js': ours, '/uppy-page.js': uppy }[url.pathname];
-    if (script) {
+    const code = { '/s3-upload.bundle.js': ours, '/uppy-page.js': uppy, '/s3-upload.bundle.debug.js': debug?.ours, '/uppy-page.debug.js': debug?.uppy }[url.pathname];
+    if (code) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
-      return res.end(script);
+      return res.end(code);
     }
     res.writeHead(404).end();
   });
@@ -189,16 +197,16 @@ async function waitForUploads(page, count, timeoutMs) {
 }
 
 /** Our element uploads `paths` (chosen on its shadow-root file input); resolves with seconds from selection to the last success. */
-async function runOurs(browser, site, signer, paths, { concurrency = 4, timeoutMs = 600_000, onPage } = {}) {
+async function runOurs(browser, site, signer, paths, { concurrency = 4, timeoutMs = 600_000, onPage, debug = false } = {}) {
   const before = await signer.counts();
-  const { page, errors, close } = await openPage(browser, `${site.origin}/ours.html?c=${concurrency}`);
+  const { page, errors, close } = await openPage(browser, `${site.origin}/ours.html?c=${concurrency}${debug ? '&debug=1' : ''}`);
   try {
     const monitor = onPage ? await onPage(page) : null;
     await page.locator('s3-upload input[type=file]').setInputFiles(paths);
     const bench = await waitForUploads(page, paths.length, timeoutMs);
     const extra = monitor ? await monitor.finish() : undefined;
     const after = await signer.counts();
-    return { seconds: (bench.t1 - bench.t0) / 1000, signer: diffCounts(after, before), pageErrors: errors.slice(0, 5), ...(extra && { heap: extra }) };
+    return { seconds: (bench.t1 - bench.t0) / 1000, signer: diffCounts(after, before), pageErrors: errors.slice(0, 5), ...(extra && { [monitor.kind ?? 'heap']: extra }) };
   } finally {
     await close();
   }
@@ -216,15 +224,17 @@ async function runXhr(browser, site, signer, path, { timeoutMs = 600_000 } = {})
   }
 }
 
-async function runUppy(browser, site, signer, paths, { concurrency = 4, timeoutMs = 600_000 } = {}) {
+async function runUppy(browser, site, signer, paths, { concurrency = 4, timeoutMs = 600_000, onPage, debug = false } = {}) {
   const before = await signer.counts();
-  const query = new URLSearchParams({ signer: signer.url, profile: PROFILE, c: String(concurrency) });
+  const query = new URLSearchParams({ signer: signer.url, profile: PROFILE, c: String(concurrency), ...(debug && { debug: '1' }) });
   const { page, errors, close } = await openPage(browser, `${site.origin}/uppy.html?${query}`);
   try {
+    const monitor = onPage ? await onPage(page) : null;
     await page.locator('#pick').setInputFiles(paths);
     const bench = await waitForUploads(page, paths.length, timeoutMs);
+    const extra = monitor ? await monitor.finish() : undefined;
     const after = await signer.counts();
-    return { seconds: (bench.t1 - bench.t0) / 1000, signer: diffCounts(after, before), pageErrors: errors.slice(0, 5) };
+    return { seconds: (bench.t1 - bench.t0) / 1000, signer: diffCounts(after, before), pageErrors: errors.slice(0, 5), ...(extra && { [monitor.kind]: extra }) };
   } finally {
     await close();
   }
@@ -291,6 +301,24 @@ async function heapMonitor(page) {
   };
 }
 
+/** CDP Profiler on the page's main thread while it uploads (sampling every 200 µs); `bundles` maps script URL suffixes to their module ranges. */
+function cpuProfiler(bundles) {
+  return async (page) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    return {
+      kind: 'profile',
+      async finish() {
+        const { profile } = await cdp.send('Profiler.stop');
+        await cdp.detach();
+        return summarizeCpuProfile(profile, bundles);
+      },
+    };
+  };
+}
+
 /** The signer's RSS: idle, then after `seconds` of autocannon (its own process, pinned to core 1; the signer to core 0). */
 async function signerRss(seconds) {
   const signer = await startSigner({ s3: BENCH_S3, credentials: { accessKeyId: 'AKIABENCHEXAMPLE0001', secretAccessKey: 'bench-secret-key-0123456789abcdefghijklmn' }, origins: ['http://127.0.0.1'], core: 0 });
@@ -327,49 +355,130 @@ try {
   if (needBrowser) {
     // Uppy for the page, bundled like a site would (minified, ESM, browser).
     const uppyBundle = join(work, 'uppy-page.js');
-    await build({
-      entryPoints: [join(here, '..', 'pages', 'uppy-page.js')], bundle: true, minify: true, format: 'esm', platform: 'browser',
-      target: 'es2022', outfile: uppyBundle, logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
-    });
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const uppyOptions = {
+      entryPoints: [join(here, '..', 'pages', 'uppy-page.js')], bundle: true, format: 'esm', platform: 'browser',
+      target: 'es2022', logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
+    };
+    await build({ ...uppyOptions, minify: true, outfile: uppyBundle });
+    // For the profiles only: both pages' code bundled unminified (same code, readable names; esbuild
+    // marks each module with a `// path` line, which maps a profile's line numbers to modules).
+    let debug;
+    if (profiling) {
+      const [ours, uppy] = await Promise.all([
+        build({ entryPoints: [OUR_BUNDLE.replace(/\.bundle\.js$/, '.js')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error', write: false }),
+        build({ ...uppyOptions, write: false }),
+      ]);
+      debug = { ours: ours.outputFiles[0].text, uppy: uppy.outputFiles[0].text };
+      debug.bundles = { '/s3-upload.bundle.debug.js': moduleRanges(debug.ours), '/uppy-page.debug.js': moduleRanges(debug.uppy) };
+    }
+    const browser = await chromium.launch(chromiumLaunchOptions());
     stops.push(() => browser.close());
     results.chromium = browser.version();
-    results.rgw = { objectstore: 'bluestore', note: 'a fresh RGW for each part (its 4 GB block would not hold them all: RGW frees deleted data only after hours)' };
+    results.rgw = { objectstore: 'bluestore', note: 'a fresh RGW for each part (its 4 GB block would not hold them all: RGW frees deleted data only after hours); (5) also on memstore' };
     const warm = await randomFile(join(work, 'warm.bin'), 1 * MiB);
+
+    /**
+     * A signer and a site in front of an RGW. With `latencyMs`, a fault proxy in front of RGW (the
+     * signer signs for the proxy's URL, so uploads go through it) and one in front of the signer
+     * (the pages know only its URL) each hold every request, CORS preflights included, for that long.
+     */
+    const frontOf = async (s3, { latencyMs = 0, down }) => {
+      let endpoint = s3.endpoint;
+      const proxy = async (target) => {
+        const faults = await startFaultProxy({
+          target, keepAlive: true,
+          plan: { latency: latencyMs, rules: [{ method: 'OPTIONS', fault: { type: 'delay', ms: latencyMs } }] },
+        });
+        down.push(() => faults.close());
+        return faults.url;
+      };
+      if (latencyMs) endpoint = await proxy(s3.endpoint);
+      // The site's port is known before the signer starts, so that the signer's CORS names its origin.
+      const sitePort = await freePort();
+      const signer = await startSigner({
+        s3: { bucket: s3.bucket, region: s3.region, endpoint, forcePathStyle: true },
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        origins: [`http://127.0.0.1:${sitePort}`],
+      });
+      down.push(() => signer.stop());
+      if (latencyMs) signer.url = await proxy(signer.url);
+      const site = await startSite({ port: sitePort, signerUrl: signer.url, uppyBundle, debug });
+      down.push(() => site.close());
+      // A warm-up: one small upload each way (first requests, JIT, bluestore's first allocations).
+      await runCurl(signer, warm, MiB);
+      await runOurs(browser, site, signer, [warm]);
+      return { signer, site };
+    };
 
     // Each part gets its own RGW, signer and site; the previous ones are stopped and their folder deleted.
     let stack = null;
     stops.push(() => stack?.stop() ?? Promise.resolve());
-    const freshStack = async (name) => {
+    const freshStack = async (name, { objectstore = 'bluestore' } = {}) => {
       await stack?.stop();
       stack = null;
       const dir = join(work, `rgw-${name}`);
-      log(`RGW (bluestore) in ${dir} …`);
-      const s3 = await startLocalS3({ dir, objectstore: 'bluestore', log: () => {} });
+      log(`RGW (${objectstore}) in ${dir} …`);
+      const s3 = await startLocalS3({ dir, objectstore, log: () => {} });
       const down = [async () => { await s3.stop(); rmSync(dir, { recursive: true, force: true }); }];
       const stop = async () => {
         for (const fn of down.reverse()) await fn().catch((error) => log(`stop: ${error.message}`));
       };
       try {
-        // The site's port is known before the signer starts, so that the signer's CORS names its origin.
-        const sitePort = await freePort();
-        const signer = await startSigner({
-          s3: { bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true },
-          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-          origins: [`http://127.0.0.1:${sitePort}`],
-        });
-        down.push(() => signer.stop());
-        const site = await startSite({ port: sitePort, signerUrl: signer.url, uppyBundle });
-        down.push(() => site.close());
-        // A warm-up: one small upload each way (first requests, JIT, bluestore's first allocations).
-        await runCurl(signer, warm, MiB);
-        await runOurs(browser, site, signer, [warm]);
-        stack = { signer, site, stop };
+        const { signer, site } = await frontOf(s3, { down });
+        stack = { s3, signer, site, stop, down };
         return stack;
       } catch (error) {
         await stop();
         throw error;
       }
+    };
+
+    /** Benchmark 5 on one stack: ours and Uppy at each concurrency, alternately, the order rotating every round. */
+    const smallSuite = async ({ signer, site }, paths, { title, profile = false }) => {
+      const { files, fileBytes } = plan;
+      log(`${title}: ${files} × ${fileBytes / 1024} KiB, concurrency ${plan.concurrency.join(' and ')}, ${plan.rounds} round(s)`);
+      const contenders = plan.concurrency.flatMap((c) => [`ours-${c}`, `uppy-${c}`]);
+      const runs = Object.fromEntries(contenders.map((id) => [id, []]));
+      const signerRequests = Object.fromEntries(contenders.map((id) => [id, []]));
+      const run = (who, c, options = {}) => (who === 'ours' ? runOurs : runUppy)(browser, site, signer, paths, { concurrency: c, ...options });
+      for (let round = 0; round < plan.rounds; round++) {
+        for (const id of rotated(contenders, round)) {
+          const [who, c] = id.split('-');
+          const result = await run(who, Number(c));
+          runs[id].push(result.seconds);
+          signerRequests[id].push(result.signer);
+          log(`   round ${round + 1} ${id.padEnd(7)} ${result.seconds.toFixed(2)} s, signer: ${result.signer.sign} sign + ${result.signer.profile} profile + ${result.signer.preflight} preflight`);
+        }
+      }
+      const out = {
+        files,
+        fileBytes,
+        contenders: contenders.map((id) => {
+          const [who, c] = id.split('-');
+          return {
+            id,
+            label: who === 'ours' ? `our element, batched signing, concurrency ${c}` : `Uppy (core + aws-s3), one signing request per file, limit ${c}`,
+            concurrency: Number(c),
+            runs: runs[id],
+            seconds: summary(runs[id]),
+            filesPerSecond: summary(runs[id].map((s) => files / s)),
+            signer: signerRequests[id].at(-1),
+          };
+        }),
+        // How many times faster ours is: Uppy's time ÷ ours, round by round.
+        ratios: Object.fromEntries(plan.concurrency.map((c) => [`uppy/ours @${c}`, summary(runs[`uppy-${c}`].map((u, i) => u / runs[`ours-${c}`][i]))])),
+      };
+      if (profile && debug) {
+        // One more run each at the lowest concurrency, profiled (not timed for the tables: the profiler slows the page).
+        const c = plan.concurrency[0];
+        out.profiles = {};
+        for (const who of ['ours', 'uppy']) {
+          const result = await run(who, c, { debug: true, onPage: cpuProfiler(debug.bundles) });
+          out.profiles[who] = { concurrency: c, seconds: result.seconds, ...result.profile };
+          log(`   profiled ${who}-${c}: ${result.seconds.toFixed(2)} s, main thread busy ${result.profile.busyMs} ms of ${result.profile.wallMs} ms; top: ${result.profile.topFunctions.slice(0, 3).map((f) => `${f.name} ${f.selfMs} ms`).join(', ')}`);
+        }
+      }
+      return out;
     };
 
     if (parts.has('large')) {
@@ -407,46 +516,22 @@ try {
     }
 
     if (parts.has('small')) {
-      const { signer, site } = await freshStack('small');
       const { files, fileBytes } = plan;
-      log(`5. many small files: ${files} × ${fileBytes / 1024} KiB, concurrency ${plan.concurrency.join(' and ')}, ${plan.rounds} round(s)`);
       const dir = join(work, 'small');
       mkdirSync(dir);
       const paths = [];
       for (let i = 0; i < files; i++) paths.push(await randomFile(join(dir, `small-${String(i).padStart(4, '0')}.bin`), fileBytes));
-      const contenders = plan.concurrency.flatMap((c) => [`ours-${c}`, `uppy-${c}`]);
-      const runs = Object.fromEntries(contenders.map((id) => [id, []]));
-      const signerRequests = Object.fromEntries(contenders.map((id) => [id, []]));
-      for (let round = 0; round < plan.rounds; round++) {
-        for (const id of rotated(contenders, round)) {
-          const [who, c] = id.split('-');
-          const run = who === 'ours'
-            ? await runOurs(browser, site, signer, paths, { concurrency: Number(c) })
-            : await runUppy(browser, site, signer, paths, { concurrency: Number(c) });
-          runs[id].push(run.seconds);
-          signerRequests[id].push(run.signer);
-          log(`   round ${round + 1} ${id.padEnd(7)} ${run.seconds.toFixed(2)} s, signer: ${run.signer.sign} sign + ${run.signer.profile} profile + ${run.signer.preflight} preflight`);
-        }
+      const bluestore = await freshStack('small');
+      results.small = await smallSuite(bluestore, paths, { title: '5. many small files (loopback, RGW on bluestore)', profile: true });
+      // The same RGW, behind a network's latency: a new signer and site, fault proxies in front of both.
+      if (plan.latencyMs > 0) {
+        const front = await frontOf(bluestore.s3, { latencyMs: plan.latencyMs, down: bluestore.down });
+        results.smallLatency = { latencyMs: plan.latencyMs, ...(await smallSuite(front, paths, { title: `5. many small files (+${plan.latencyMs} ms per request to the signer and to RGW, bluestore)` })) };
       }
+      // Is storage the limit? The same on an RGW that keeps objects in RAM.
+      const memstore = await freshStack('small-memstore', { objectstore: 'memstore' });
+      results.smallMemstore = await smallSuite(memstore, paths, { title: '5. many small files (loopback, RGW on memstore)', profile: true });
       rmSync(dir, { recursive: true, force: true });
-      results.small = {
-        files,
-        fileBytes,
-        contenders: contenders.map((id) => {
-          const [who, c] = id.split('-');
-          return {
-            id,
-            label: who === 'ours' ? `our element, batched signing, concurrency ${c}` : `Uppy (core + aws-s3), one signing request per file, limit ${c}`,
-            concurrency: Number(c),
-            runs: runs[id],
-            seconds: summary(runs[id]),
-            filesPerSecond: summary(runs[id].map((s) => files / s)),
-            signer: signerRequests[id].at(-1),
-          };
-        }),
-        // How many times faster ours is: Uppy's time ÷ ours, round by round.
-        ratios: Object.fromEntries(plan.concurrency.map((c) => [`uppy/ours @${c}`, summary(runs[`uppy-${c}`].map((u, i) => u / runs[`ours-${c}`][i]))])),
-      };
     }
 
     if (parts.has('memory')) {

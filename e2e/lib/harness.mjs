@@ -12,6 +12,7 @@ import { freePort, s3Request, startLocalS3 } from '@s3-upload/local-s3';
 import { createSignerServer, resolveConfig } from '@s3-upload/signer';
 import { DEMO_TOKEN, demoProfiles } from '@s3-upload/demo/config.mjs';
 import { startDemoSite } from '@s3-upload/demo/server.mjs';
+import { chromiumLaunchOptions } from '@s3-upload/chromium';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -19,19 +20,8 @@ process.env.AWS_EC2_METADATA_DISABLED = 'true';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export { DEMO_TOKEN, demoProfiles, freePort };
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
-
 export function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 /** Starts a signer for the given S3 and origins; resolves with { url, close }. */

@@ -9,6 +9,7 @@ import { startFaultProxy } from '@s3-upload/fault-proxy';
 import { s3Request, startLocalS3 } from '@s3-upload/local-s3';
 import { chromium } from 'playwright-core';
 import { findLeaks, ROOT, SECRET_KEY, signerConfig, startSigner, TOKEN } from './signer.mjs';
+import { chromiumLaunchOptions } from '@s3-upload/chromium';
 
 export const BUNDLE = join(ROOT, 'packages', 'element', 'dist', 's3-upload.bundle.js');
 
@@ -123,10 +124,7 @@ export async function startWorld({ s3Plan = {}, signerPlan = {}, seed = 1, expir
     const signers = [signer];
     const signerProxy = await startFaultProxy({ target: signer.url, seed: seed + 1, plan: signerPlan });
     undo.push(() => signerProxy.close());
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions());
     undo.push(() => browser.close());
     const context = await browser.newContext();
     const tab = await context.newPage();
