@@ -12,7 +12,10 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import t from 'tap';
 import { resolveConfig } from '../src/config/resolve.js';
 import { createSignerServer } from '../src/server.js';
-import { TEST_CREDENTIALS } from './support/config.js';
+import { rawConfig, TEST_CREDENTIALS } from './support/config.js';
+
+/** Profiles the other signer tests use too. */
+const SHARED_PROFILES = rawConfig().profiles as Record<'docs' | 'reports', { keyTemplate: string }>;
 import { decodePolicy, expectedSignature, type DecodedPolicy } from './support/policy.js';
 
 /** Total generated requests; split between the properties below in fixed shares. */
@@ -51,16 +54,7 @@ const raw = {
       expiresIn: 300,
       metadata: ['alt'],
     },
-    docs: {
-      keyTemplate: 'docs/{user}/{yyyy}/{uuid}/{filename}',
-      accept: ['.pdf', 'text/*'],
-      maxSize: 1024,
-      acl: 'private',
-      cacheControl: 'max-age=60',
-      contentDisposition: 'attachment',
-      serverSideEncryption: 'AES256',
-      storageClass: 'STANDARD',
-    },
+    docs: SHARED_PROFILES.docs,
     files: {
       keyTemplate: 'files/{profile}/{mm}/{dd}/{basename}-{uuid}.{ext}',
       accept: ['image/*', 'application/zip'],
@@ -70,7 +64,7 @@ const raw = {
       expiresIn: 5,
       metadata: ['a', 'b-c', 'note'],
     },
-    reports: { keyTemplate: 'reports/{uuid}/{filename}', accept: ['application/pdf'], maxSize: '20MB', form: true },
+    reports: SHARED_PROFILES.reports,
     pics: { keyTemplate: 'forms/{user}/{uuid}/{filename}', accept: ['image/*'], minSize: 1, maxSize: '1MB', form: true },
   },
 };
