@@ -17,7 +17,7 @@ import {
 } from '@s3-upload/protocol';
 import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { createAuthenticator, mayUseProfile, type Authenticate, type Identity } from './auth.js';
+import { ANONYMOUS, createAuthenticator, mayUseProfile, type Authenticate, type Identity } from './auth.js';
 import { checkFile, isProblem } from './check.js';
 import { resolveConfig, type ResolvedConfig, type ResolvedProfile } from './config/resolve.js';
 import type { FileConfig } from './config/schema.js';
@@ -156,7 +156,11 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
     const limit = app.rateLimit({
       max: config.rateLimit.max,
       timeWindow: config.rateLimit.timeWindow,
-      keyGenerator: (request) => (request.s3UploadIdentity ? `sub:${request.s3UploadIdentity.subject}` : `ip:${request.ip}`),
+      // Per subject once known; per IP before auth, and for anonymous callers, who share no subject.
+      keyGenerator: (request) => {
+        const identity = request.s3UploadIdentity;
+        return identity && identity !== ANONYMOUS ? `sub:${identity.subject}` : `ip:${request.ip}`;
+      },
       errorResponseBuilder: (_request, context) =>
         new SignerError(429, 'rate_limited', `Too many requests; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`),
     });
@@ -190,6 +194,7 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
       schema: { body: SignRequest, response: { 200: SignResponse, ...errorResponses } },
       // Entries are built field by field below; plain JSON.stringify beats the schema serializer's anyOf search.
       serializerCompiler: () => JSON.stringify,
+      bodyLimit: config.server.bodyLimit,
       ...signGuards,
     },
     async (request) => {
@@ -232,7 +237,7 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
 
   app.post(
     '/v1/form',
-    { schema: { body: FormRequest, response: { 200: FormResponse, ...errorResponses } }, ...signGuards },
+    { schema: { body: FormRequest, response: { 200: FormResponse, ...errorResponses } }, bodyLimit: config.server.bodyLimit, ...signGuards },
     async (request) => {
       const identity = request.s3UploadIdentity!;
       const profile = findProfile(request.body.profile, identity);

@@ -151,6 +151,12 @@ t.test('rate limits answer 429 with Retry-After, per subject', async (t) => {
   t.equal((await sign(anonymous)).statusCode, 401);
   t.equal((await sign(anonymous)).statusCode, 401);
   t.equal((await sign(anonymous)).statusCode, 429, 'bad credentials are limited per IP before they are checked');
+  const open = await serverFor(t, testConfig({ auth: { mode: 'none', public: true }, rateLimit: { max: 1, timeWindow: '1 minute' } }));
+  const fromIp = (remoteAddress: string) =>
+    open.app.inject({ method: 'POST', url: '/v1/sign', remoteAddress, payload: { profile: 'avatars', files: [cat] } });
+  t.equal((await fromIp('127.0.0.2')).statusCode, 200);
+  t.equal((await fromIp('127.0.0.2')).statusCode, 429, 'public mode: limited per IP');
+  t.equal((await fromIp('127.0.0.3')).statusCode, 200, 'anonymous callers do not share one budget');
   const unlimited = await serverFor(t, testConfig({ rateLimit: { enabled: false } }));
   for (let i = 0; i < 3; i += 1) t.equal((await unlimited.app.inject({ method: 'GET', url: '/v1/profiles' })).statusCode, 200);
 });
@@ -220,6 +226,13 @@ t.test('as a plugin in an existing Fastify app, with the app\'s own auth', async
   const sign = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/uploads/v1/sign', headers, payload: { profile: 'avatars', files: [cat] } });
   t.match((await sign({ 'x-session': 'erin-session' })).json(), { uploads: [{ key: /^avatars\/erin\// }] });
   t.equal((await sign({})).statusCode, 401);
+  const huge = await app.inject({
+    method: 'POST',
+    url: '/uploads/v1/sign',
+    headers: { 'x-session': 'erin-session' },
+    payload: { profile: 'avatars', files: [{ ...cat, name: 'x'.repeat(70_000) }] },
+  });
+  t.equal(huge.statusCode, 413, "the signer's body limit holds inside a host app with a larger one");
   t.equal((await app.inject({ method: 'GET', url: '/' })).body, 'host app', 'the host app is untouched');
   t.equal((await app.inject({ method: 'GET', url: '/uploads/healthz' })).statusCode, 404, 'health routes off');
   t.match((await app.inject({ method: 'GET', url: '/uploads/metrics' })).body, /s3_upload_policies_signed_total\{profile="avatars"\} 1/, 'metrics of its own');
