@@ -86,6 +86,8 @@ export const SignedUpload = Type.Object(
     key: Type.String(),
     bucket: Type.String(),
     expiresAt: Type.String({ format: 'date-time' }),
+    /** Seconds the policy is valid from signing: lets a client with a skewed clock time its expiry. */
+    expiresIn: Type.Integer({ minimum: 1 }),
     maxSize: Type.Integer(),
   },
   { additionalProperties: false },

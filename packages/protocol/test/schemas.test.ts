@@ -19,7 +19,7 @@ const request = {
 } satisfies SignRequestType;
 const response = {
   uploads: [
-    { url: 'http://127.0.0.1:7480/uploads', fields: { key: 'k' }, key: 'k', bucket: 'uploads', expiresAt: '2026-12-04T17:00:00.000Z', maxSize: 48213 },
+    { url: 'http://127.0.0.1:7480/uploads', fields: { key: 'k' }, key: 'k', bucket: 'uploads', expiresAt: '2026-12-04T17:00:00.000Z', expiresIn: 300, maxSize: 48213 },
     { error: { code: 'too_large', message: 'The file is 6 MB; the largest allowed is 5 MB.' } },
   ],
 } satisfies SignResponseType;

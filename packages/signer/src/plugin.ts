@@ -227,7 +227,7 @@ export const s3UploadSigner: FastifyPluginAsync<S3UploadSignerOptions> = async (
           }
           const signed = await postSigner.sign(buildUploadPolicy(config.s3.bucket, profile, accepted, key));
           signedCount += 1;
-          return { url: signed.url, fields: signed.fields, key, bucket: config.s3.bucket, expiresAt, maxSize: accepted.size };
+          return { url: signed.url, fields: signed.fields, key, bucket: config.s3.bucket, expiresAt, expiresIn: profile.expiresIn, maxSize: accepted.size };
         }),
       );
       if (signedCount > 0) metrics?.policies.inc({ profile: profile.name }, signedCount);

@@ -30,6 +30,7 @@ t.test('POST /v1/sign signs a batch, one entry per file, in order', async (t) =>
   t.match(uploads[0], { url: 'http://127.0.0.1:7480/uploads', bucket: 'uploads', maxSize: 48213, key: /^avatars\/alice\/[0-9a-f-]{36}\/cat\.png$/ });
   t.equal(uploads[0].fields.key, uploads[0].key);
   t.ok(Date.parse(uploads[0].expiresAt) - Date.now() <= 300_000);
+  t.equal(uploads[0].expiresIn, 300);
   t.same(uploads.slice(1).map((u: { error: { code: string } }) => u.error.code), ['type_not_allowed', 'bad_name', 'too_large', 'too_small', 'metadata_not_allowed']);
   const second = (await app.inject({ method: 'POST', url: '/v1/sign', headers: alice, payload: { profile: 'avatars', files: [cat] } })).json();
   t.not(second.uploads[0].key, uploads[0].key, 'every upload gets a unique key');

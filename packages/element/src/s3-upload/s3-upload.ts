@@ -337,11 +337,13 @@ export class S3Upload extends LitElement {
           return { name: file.name, type: file.type, size: file.size, ...(metadata && { metadata }) };
         }),
       );
+      // Expiry on this page's clock: from when the request left, so a skewed clock cannot matter.
+      const sent = Date.now();
       const { uploads } = await sign({ ...(this.profile && { profile: this.profile }), files }, this.#signerOptions(headers));
       const now = Date.now();
       batch.forEach((item, i) => {
         const entry = uploads[i];
-        if (entry && 'url' in entry) return q.signed(item, { ...entry, expiresAt: Date.parse(entry.expiresAt), signedAt: now });
+        if (entry && 'url' in entry) return q.signed(item, { ...entry, expiresAt: sent + entry.expiresIn * 1000, signedAt: now });
         q.refused(item, { code: 'signer', message: fill(this.#m.signer, { code: 'signer' }), retryable: false, ...entry?.error });
         if (item.status === 'error') this.#failed(item);
       });

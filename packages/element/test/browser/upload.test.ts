@@ -51,6 +51,23 @@ describe('uploads to the real signer and RGW', () => {
     expect(stored.bytes).to.deep.equal(await bytesOf(file));
   });
 
+  it('a page clock ten minutes ahead of the signer still uploads, with one signing request', async () => {
+    const realNow = Date.now;
+    Date.now = () => realNow() + 10 * 60_000;
+    try {
+      const el = await mount();
+      const before = await signRequests();
+      const done = completed(el);
+      await el.addFiles([makeFile(unique('skewed.png'), 5_000, 'image/png', 3)]);
+      const detail = await done;
+      expect(detail.succeeded).to.equal(1);
+      expect((await signRequests()) - before).to.equal(1, 'no re-sign loop: expiry is timed on the page clock');
+      expect((await getObject(el.uploads[0]!.key!)).missing).to.equal(undefined);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('a file without a browser type is typed from its name; an async headers function is called per request', async () => {
     const el = await mount();
     let calls = 0;
@@ -325,12 +342,20 @@ describe('uploads to the real signer and RGW', () => {
     expect(parent.contains(el)).to.equal(false);
   });
 
-  it('keeps the key off the list of canceled or removed uploads (nothing lands)', async () => {
-    const el = await mount({ auto: 'false' });
+  it('keeps the key off the list of canceled uploads: canceled in flight, nothing lands', async () => {
+    // The proxy holds the POST for 1.5 s before forwarding it: the upload is really in flight when canceled.
+    await plan('s3', { rules: [{ method: 'POST', times: 1, fault: { type: 'stall', ms: 1500 } }] });
+    const el = await mount();
+    let successes = 0;
+    el.addEventListener('s3-upload-success', () => successes++);
     const name = unique('never.txt');
     await el.addFiles([new File(['x'], name)]);
+    await until(async () => el.uploads[0]!.status === 'uploading', 'the upload is in flight');
     el.cancel();
     expect(el.uploads[0]!.status).to.equal('canceled');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(el.uploads[0]!.status).to.equal('canceled', 'and stays canceled');
+    expect(successes).to.equal(0, 'no success reported after the cancel');
     expect(await listKeys(name)).to.deep.equal([]);
   });
 });
