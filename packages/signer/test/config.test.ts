@@ -183,7 +183,12 @@ t.test('environment variables configure the common cases', async (t) => {
     JWT_PROFILES_CLAIM: 'uploads',
   });
   t.match(jwt.auth, { mode: 'jwt', issuer: 'https://issuer.example.com', audience: 's3-upload', profilesClaim: 'uploads' });
-  t.match(resolveConfig(rawConfig(), { AUTH_MODE: 'jwt', JWT_JWKS_URL: 'http://127.0.0.1:1/jwks' }).auth, { jwksUrl: 'http://127.0.0.1:1/jwks' });
+  t.match(resolveConfig(rawConfig(), { AUTH_MODE: 'jwt', JWT_JWKS_URL: 'http://127.0.0.1:1/jwks', JWT_AUDIENCE: 's3-upload' }).auth, { jwksUrl: 'http://127.0.0.1:1/jwks' });
+  t.match(
+    problemsOf(() => resolveConfig(rawConfig(), { AUTH_MODE: 'jwt', JWT_JWKS_URL: 'http://127.0.0.1:1/jwks' })),
+    /auth\.audience: is required with jwksUrl/,
+    'a JWKS without an audience would accept tokens the provider issued for any app',
+  );
   t.match(resolveConfig(rawConfig(), { AUTH_MODE: 'tokens', S3_BUCKET: '' }).auth, { mode: 'tokens' }, 'same mode keeps the file auth');
   t.match(resolveConfig(rawConfig(), { AUTH_MODE: 'none', AUTH_PUBLIC: '1' }).auth, { mode: 'none' });
 

@@ -355,6 +355,11 @@ function resolveAuth(auth: AuthConfig, profiles: ReadonlyMap<string, ResolvedPro
         problems.push('auth: jwt mode needs exactly one of "secret" (HS256) or "jwksUrl" (RS256, ES256, EdDSA)');
       }
       if (auth.jwksUrl && !/^https?:\/\//.test(auth.jwksUrl)) problems.push('auth.jwksUrl: expected an http(s) URL');
+      if (auth.jwksUrl && !auth.audience) {
+        problems.push(
+          'auth.audience: is required with jwksUrl: an identity provider signs tokens for many apps, and without an audience any of them would be accepted here',
+        );
+      }
       return {
         mode: 'jwt',
         ...(auth.secret && { secret: auth.secret }),
