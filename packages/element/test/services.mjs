@@ -70,7 +70,7 @@ export function servicesPlugin() {
         rateLimit: { enabled: false },
         server: { host: '127.0.0.1', port: 0 },
         defaultProfile: 'docs',
-        profiles: { docs: profile(), short: profile({ expiresIn: 2 }) },
+        profiles: { docs: profile(), short: profile({ expiresIn: 2 }), few: profile({ maxFiles: 3 }) },
       });
       signer = await createSignerServer(config, { logger: false, credentials });
       const { url } = await signer.listen();

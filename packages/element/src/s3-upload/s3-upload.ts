@@ -280,9 +280,9 @@ export class S3Upload extends LitElement {
     return { signer: this.signer, headers, withCredentials: this.withCredentials, timeout: this.stallTimeout, messages: this.#m };
   }
 
-  /** The profile's public rules (fetched once per signer and profile) when an attribute leaves one open. */
+  /** The profile's public rules (the default profile's when none is named), fetched once per signer and profile: limits and batch size. */
   #loadProfile(): Promise<ProfileInfo | undefined> | undefined {
-    if (!this.profile || (this.accept != null && this.maxSize != null && this.maxFiles != null)) return;
+    if (!this.signer) return;
     return (this.#profile ??= getProfile(this.profile, this.#signerOptions()).then(
       (info) => {
         this.#info = info;

@@ -1,5 +1,5 @@
 /** Talks to the signer: `POST {signer}/v1/sign` and `GET {signer}/v1/profiles/{name}`. */
-import type { ErrorResponse, ProfileInfo, SignRequest, SignResponse } from '@s3-upload/protocol';
+import type { ErrorResponse, ProfileInfo, ProfileList, SignRequest, SignResponse } from '@s3-upload/protocol';
 import { fill, type Messages } from '../messages.js';
 import { isRetryable, parseRetryAfter, type Failure } from '../core/retry.js';
 
@@ -53,5 +53,8 @@ async function call<T>(path: string, o: SignerOptions, body?: unknown): Promise<
 export const sign = (request: SignRequest, o: SignerOptions): Promise<SignResponse> => call('v1/sign', o, request);
 
 /** The public rules of a profile. */
-export const getProfile = (name: string, o: SignerOptions): Promise<ProfileInfo> =>
-  call(`v1/profiles/${encodeURIComponent(name)}`, o);
+/** A profile's public rules; with no name, those of the signer's default profile (undefined if it has none). */
+export const getProfile = async (name: string, o: SignerOptions): Promise<ProfileInfo | undefined> =>
+  name
+    ? call<ProfileInfo>(`v1/profiles/${encodeURIComponent(name)}`, o)
+    : call<ProfileList>('v1/profiles', o).then((list) => list.profiles.find((p) => p.name === list.defaultProfile));

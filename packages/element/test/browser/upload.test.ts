@@ -68,6 +68,25 @@ describe('uploads to the real signer and RGW', () => {
     }
   });
 
+  it('signs in batches of the profile\'s maxFiles even when the attributes give every limit', async () => {
+    const el = await mount({ profile: 'few', accept: 'text/plain', 'max-size': '1MB', 'max-files': '10' });
+    const before = await signRequests();
+    const done = completed(el);
+    await el.addFiles(Array.from({ length: 7 }, (_, i) => new File([`file ${i}`], unique(`batch-${i}.txt`), { type: 'text/plain' })));
+    const detail = await done;
+    expect(detail.succeeded).to.equal(7, 'none refused as too many files for one request');
+    expect((await signRequests()) - before).to.equal(3, '3 + 3 + 1');
+  });
+
+  it('with no profile named, checks files against the signer\'s default profile', async () => {
+    const el = await mount({ profile: false });
+    const before = await signRequests();
+    const [refused] = await el.addFiles([new File(['MZ'], unique('tool.exe'), { type: 'application/x-msdownload' })]);
+    expect(refused!.status).to.equal('error');
+    expect(refused!.error!.code).to.equal('type_not_allowed');
+    expect(await signRequests()).to.equal(before, 'refused before signing');
+  });
+
   it('a file without a browser type is typed from its name; an async headers function is called per request', async () => {
     const el = await mount();
     let calls = 0;
