@@ -1,6 +1,7 @@
 /**
  * Key templates and file-name sanitizing. Pure: no clock, no randomness, no I/O of its own.
  */
+import { createHash } from 'node:crypto';
 
 export const KEY_PLACEHOLDERS = [
   'uuid',
@@ -136,10 +137,14 @@ export function truncateFilename(filename: string, maxBytes: number): string {
 
 const SUBJECT_UNSAFE = /[^\p{L}\p{N}._@+=-]/gu;
 
-/** Makes an authenticated subject safe as one key segment. */
+/**
+ * Makes an authenticated subject safe as one key segment. A subject that is safe as it is stays as it is;
+ * any other gets a hash of the original appended, so that two subjects never share a `{user}` prefix.
+ */
 export function sanitizeSubject(subject: string): string {
   const clean = subject.replace(LONE_SURROGATE, '').normalize('NFC').replace(SUBJECT_UNSAFE, '_').replace(/\.{2,}/g, '_');
-  return truncateUtf8(clean, 128) || '_';
+  if (clean && clean === subject && utf8Length(clean) <= 128) return clean;
+  return `${truncateUtf8(clean, 100)}-${createHash('sha256').update(subject).digest('hex').slice(0, 16)}`;
 }
 
 export interface KeyValues {
