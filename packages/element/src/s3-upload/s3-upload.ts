@@ -337,8 +337,9 @@ export class S3Upload extends LitElement {
           return { name: file.name, type: file.type, size: file.size, ...(metadata && { metadata }) };
         }),
       );
-      // Expiry on this page's clock: from when the request left, so a skewed clock cannot matter.
-      const sent = Date.now();
+      // Expiry on this page's clock, so a skewed clock cannot matter: from when the request left, less the
+      // second that S3 policy expirations are truncated to.
+      const sent = Date.now() - 1000;
       const { uploads } = await sign({ ...(this.profile && { profile: this.profile }), files }, this.#signerOptions(headers));
       const now = Date.now();
       batch.forEach((item, i) => {
