@@ -1,7 +1,7 @@
 import { formatSize, normalizeType, typeFromName, typeMatchesAccept, type FileRequest } from '@s3-upload/protocol';
 import type { ResolvedProfile } from './config/resolve.js';
 import type { FileProblem } from './errors.js';
-import { sanitizeFilename } from './keys.js';
+import { LONE_SURROGATE, sanitizeFilename } from './keys.js';
 
 /** A file that passed its profile's rules, with its name sanitized and its type normalized. */
 export interface AcceptedFile {
@@ -13,7 +13,7 @@ export interface AcceptedFile {
 
 /** S3 allows at most 2 KB of user metadata per object. */
 export const MAX_METADATA_BYTES = 2048;
-const METADATA_VALUE_UNSAFE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const METADATA_VALUE_UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f]|${LONE_SURROGATE.source}`);
 
 /** Checks one requested file against a profile's rules. Pure. */
 export function checkFile(profile: ResolvedProfile, file: FileRequest): AcceptedFile | FileProblem {

@@ -63,7 +63,8 @@ export function parseKeyTemplate(source: string): { template: KeyTemplate } | { 
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Half of a UTF-16 surrogate pair on its own: not text, and not encodable as UTF-8. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const S3_AVOID = /[\\/{}^%`\]["<>~#|*?:]/g;
 

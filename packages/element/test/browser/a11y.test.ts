@@ -2,17 +2,12 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/index.js';
 import type { S3Upload } from '../../src/index.js';
-import { completed, env, getObject, makeFile, plan, unique, until, type Env } from './helpers.js';
+import { completed, env, getObject, makeFile, plan, mount, unique, until, type Env } from './helpers.js';
 
 let e: Env;
 
-async function mount(attrs: Record<string, string> = {}): Promise<S3Upload> {
-  const el = await fixture<S3Upload>(html`<s3-upload signer=${e.signer} profile="docs" multiple retry-delay="20" preview></s3-upload>`);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  el.headers = { authorization: `Bearer ${e.token}` };
-  await el.updateComplete;
-  return el;
-}
+/** With image previews, so that every part is on screen. */
+const mountWithPreview = (attrs: Record<string, string> = {}): Promise<S3Upload> => mount({ preview: true, ...attrs });
 
 const $ = <T extends Element = HTMLElement>(el: S3Upload, selector: string): T => el.shadowRoot!.querySelector<T>(selector)!;
 const $$ = (el: S3Upload, selector: string): Element[] => [...el.shadowRoot!.querySelectorAll(selector)];
@@ -40,7 +35,7 @@ describe('accessibility', () => {
   });
 
   it('is axe-clean in every state: empty, uploading, done, error, canceled', async () => {
-    const el = await mount();
+    const el = await mountWithPreview();
     expect($(el, 'button[part=button]').textContent!.trim()).to.equal('Choose files');
     expect($(el, '[part=live]').getAttribute('aria-live')).to.equal('polite');
     await expect(el).to.be.accessible();
@@ -86,7 +81,7 @@ describe('accessibility', () => {
   });
 
   it('announces added, progress at coarse steps, finished and failed files politely', async () => {
-    const el = await mount();
+    const el = await mountWithPreview();
     const said = listen(el);
     // Slow enough (a few MB at 2 MB/s) for the browser to report progress on the way.
     await plan('s3', { rules: [{ method: 'POST', fault: { type: 'throttle', bytesPerSecond: 2_000_000 } }] });
@@ -105,7 +100,7 @@ describe('accessibility', () => {
   });
 
   it('is fully keyboard operable: Tab to "Choose files", Enter opens the picker, files upload; Remove returns focus', async () => {
-    const el = await mount();
+    const el = await mountWithPreview();
     const name = unique('typed.txt');
     await sendKeys({ press: 'Tab' });
     const choose = $<HTMLButtonElement>(el, 'button[part=button]');
@@ -134,7 +129,7 @@ describe('accessibility', () => {
   });
 
   it('takes files dropped on it or pasted into it', async () => {
-    const el = await mount({ auto: 'false' });
+    const el = await mountWithPreview({ auto: 'false' });
     const data = new DataTransfer();
     data.items.add(new File(['dropped'], 'dropped.txt', { type: 'text/plain' }));
     const over = new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true, composed: true });

@@ -1,5 +1,7 @@
 /** Shared helpers for the browser tests (no import of the element itself: the bundle test must stay clean). */
+import { fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
+import type { S3Upload } from '../../src/index.js';
 import type { FaultPlan, FaultCounters } from '@s3-upload/fault-proxy';
 
 export interface Env {
@@ -123,4 +125,20 @@ export function setOnline(online: boolean): void {
 /** Restores the real navigator.onLine getter. */
 export function restoreOnline(original: PropertyDescriptor | undefined): void {
   if (original) Object.defineProperty(Navigator.prototype, 'onLine', original);
+}
+
+/**
+ * An element for the tests' signer (profile `docs`, several files, a short backoff) with the bearer token,
+ * plus the attributes given: `true` sets one, `false` removes one.
+ */
+export async function mount(attrs: Record<string, string | boolean> = {}): Promise<S3Upload> {
+  const e = await env();
+  const el = await fixture<S3Upload>(html`<s3-upload signer=${e.signer} profile="docs" multiple retry-delay="20"></s3-upload>`);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false) el.removeAttribute(name);
+    else el.setAttribute(name, value === true ? '' : value);
+  }
+  el.headers = { authorization: `Bearer ${e.token}` };
+  await el.updateComplete;
+  return el;
 }

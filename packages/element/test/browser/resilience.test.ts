@@ -1,11 +1,10 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/index.js';
 import type { S3Upload } from '../../src/index.js';
 import {
   bytesOf,
   completed,
   counters,
-  env,
   getObject,
   listKeys,
   makeFile,
@@ -17,26 +16,13 @@ import {
   sleep,
   unique,
   until,
-  type Env,
+  mount,
 } from './helpers.js';
-
-let e: Env;
-
-async function mount(attrs: Record<string, string> = {}): Promise<S3Upload> {
-  const el = await fixture<S3Upload>(html`<s3-upload signer=${e.signer} profile="docs" multiple retry-delay="20"></s3-upload>`);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  el.headers = { authorization: `Bearer ${e.token}` };
-  await el.updateComplete;
-  return el;
-}
 
 const posts = async (): Promise<number> => (await counters()).s3.byMethod.POST ?? 0;
 const startsOf = (log: ReturnType<typeof record>) => log.filter((r) => r.type === 's3-upload-start');
 
 describe('resilience', () => {
-  before(async () => {
-    e = await env();
-  });
   beforeEach(async () => {
     await plan('s3');
     await plan('signer');

@@ -1,20 +1,10 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/index.js';
 import type { S3Upload } from '../../src/index.js';
-import { bytesOf, completed, counters, env, getObject, listKeys, makeFile, plan, record, signRequests, unique, until, type Env } from './helpers.js';
+import { bytesOf, completed, counters, env, getObject, listKeys, makeFile, plan, record, signRequests, mount, unique, until, type Env } from './helpers.js';
 
 let e: Env;
 
-async function mount(attrs: Record<string, string | boolean> = {}): Promise<S3Upload> {
-  const el = await fixture<S3Upload>(html`<s3-upload signer=${e.signer} profile="docs" multiple retry-delay="20"></s3-upload>`);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === false) el.removeAttribute(name);
-    else el.setAttribute(name, value === true ? '' : value);
-  }
-  el.headers = { authorization: `Bearer ${e.token}` };
-  await el.updateComplete;
-  return el;
-}
 
 describe('uploads to the real signer and RGW', () => {
   before(async () => {

@@ -210,7 +210,7 @@ t.test('signing requests: refusals per file, failures as a whole', async (t) => 
 t.test('a batch whose signing request failed is signed again in one request', async (t) => {
   let draw = 0;
   const q = queue({ retries: 3, retryDelay: 1000, random: () => [0.1, 0.5, 0.9][draw++ % 3]! });
-  const batch = [1, 2, 3].map((n) => q.add(`batch-${n}`, `file-${n}`, 10));
+  const batch = [1, 2, 3].map((n) => q.add(`batch-${n}`, `file-${n}`, 10, false));
   q.signing(batch);
   t.same(q.signFailed(batch, failure(), NOW, false), []);
   t.equal(new Set(batch.map((item) => item.retryAt)).size, 1, 'one wait for the batch, not one per file');
